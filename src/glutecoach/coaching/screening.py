@@ -1,0 +1,328 @@
+"""Screening before exercise: red flags, STarT Back risk, risk factors and a starting level.
+
+The screen decides what the software may do, never what is wrong: a red flag means "show this
+to a clinician" (today, for the possible cauda equina signs), not a diagnosis. Red flags follow
+NICE NG59 and Finucane et al. (JOSPT 2020;50(7):350-372) for the back, and the knee list in
+evidence.md. STarT Back scoring follows Hill et al. (Arthritis Rheum 2008;59(5):632-641).
+
+Answers arrive as the JSON documented in docs/coaching.md and are validated strictly: every
+problem raises :class:`InvalidField` naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from glutecoach.coaching import rules
+from glutecoach.coaching.errors import InvalidField
+
+Referral = Literal["urgent", "soon", "none"]
+Risk = Literal["low", "medium", "high"]
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One screening question and what a "yes" means."""
+
+    code: str
+    question: str
+    urgent: bool
+    meaning: str
+
+
+RED_FLAGS: tuple[RedFlag, ...] = (
+    RedFlag("bladder_bowel_change", "Any new problem controlling your bladder or bowels?", True,
+            "possible cauda equina syndrome"),
+    RedFlag("saddle_numbness", "Any numbness around your bottom, genitals or inner thighs?", True,
+            "possible cauda equina syndrome"),
+    RedFlag("progressive_leg_weakness",
+            "Is a leg getting weaker, or are you losing the ability to walk?", True,
+            "possible cauda equina syndrome or nerve compression"),
+    RedFlag("cancer_history", "Have you ever had cancer?", False, "rule out a serious cause"),
+    RedFlag("unexplained_weight_loss", "Have you lost weight without trying?", False,
+            "rule out a serious cause"),
+    RedFlag("fever_or_infection",
+            "Fever, a weakened immune system or intravenous drug use?", False,
+            "rule out infection"),
+    RedFlag("significant_trauma",
+            "Did the pain start after a fall or accident, or do you have osteoporosis or take "
+            "long-term steroids?", False, "rule out a fracture"),
+    RedFlag("constant_night_pain", "Is the pain constant, or worst at night?", False,
+            "rule out a serious cause"),
+    RedFlag("knee_locking_or_giving_way", "Does your knee lock or give way?", False,
+            "possible joint injury"),
+    RedFlag("knee_hot_swollen", "Is a knee hot, red or swollen, or did it swell fast?", False,
+            "possible infection, inflammation or injury"),
+    RedFlag("cannot_bear_weight", "Can you not stand on the leg or walk 4 steps?", False,
+            "possible fracture or serious injury"),
+)
+RED_FLAG_CODES = tuple(flag.code for flag in RED_FLAGS)
+URGENT_FLAGS = tuple(flag.code for flag in RED_FLAGS if flag.urgent)
+
+#: STarT Back Tool wording (Hill et al. 2008); items 1-8 are agree (1) / disagree (0).
+START_BACK_QUESTIONS: tuple[str, ...] = (
+    "My back pain has spread down my leg(s) at some time in the last 2 weeks.",
+    "I have had pain in the shoulder or neck at some time in the last 2 weeks.",
+    "I have only walked short distances because of my back pain.",
+    "In the last 2 weeks, I have dressed more slowly than usual because of back pain.",
+    "It's not really safe for a person with a condition like mine to be physically active.",
+    "Worrying thoughts have been going through my mind a lot of the time.",
+    "I feel that my back pain is terrible and it's never going to get any better.",
+    "In general I have not enjoyed all the things I used to enjoy.",
+    "Overall, how bothersome has your back pain been in the last 2 weeks?",
+)
+
+PREVIOUS_INJURY_CHOICES = ("none", "back", "knee", "hip", "ankle", "other")
+ANSWER_KEYS = ("red_flags", "start_back", "pain", "age", "sitting_hours_per_day",
+               "active_days_per_week", "previous_injury")
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Validated screening answers. ``start_back`` keeps item 9 as its word."""
+
+    red_flags: dict[str, bool]
+    start_back: tuple[int | str, ...]
+    pain_back: int
+    pain_knee: int
+    age: int
+    sitting_hours_per_day: float
+    active_days_per_week: int
+    previous_injury: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The answers in the documented file format."""
+        return {
+            "red_flags": dict(self.red_flags),
+            "start_back": list(self.start_back),
+            "pain": {"back": self.pain_back, "knee": self.pain_knee},
+            "age": self.age,
+            "sitting_hours_per_day": self.sitting_hours_per_day,
+            "active_days_per_week": self.active_days_per_week,
+            "previous_injury": self.previous_injury,
+        }
+
+
+@dataclass(frozen=True)
+class StartBackScore:
+    """STarT Back total (0-9), distress subscale (items 5-9, 0-5) and risk group."""
+
+    total: int
+    distress: int
+    risk: Risk
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    """What the screen allows and advises. ``starting_level`` is None when blocked."""
+
+    red_flags: list[str]
+    referral: Referral
+    start_back: StartBackScore
+    programme_allowed: bool
+    risk_factors: list[str]
+    advice: list[str]
+    starting_level: int | None
+    pain: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as written by ``screen --json``."""
+        return asdict(self)
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def _int(value: Any, field_name: str, low: int, high: int) -> int:
+    # bool is an int in Python; a "true" pain score is a mistake, not a 1.
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidField(field_name, f"must be a whole number {low}-{high}, got {value!r}")
+    return value
+
+
+def _number(value: Any, field_name: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise InvalidField(field_name, f"must be a number {low:g}-{high:g}, got {value!r}")
+    return float(value)
+
+
+def _require(data: Mapping[str, Any], key: str, prefix: str = "") -> Any:
+    if key not in data:
+        raise InvalidField(prefix + key, "is missing")
+    return data[key]
+
+
+def _parse_red_flags(value: Any) -> dict[str, bool]:
+    if not isinstance(value, Mapping):
+        raise InvalidField("red_flags", "must be an object of true/false answers")
+    unknown = sorted(set(value) - set(RED_FLAG_CODES))
+    if unknown:
+        raise InvalidField(f"red_flags.{unknown[0]}", "is not a known red flag")
+    flags: dict[str, bool] = {}
+    for code in RED_FLAG_CODES:
+        answer = _require(value, code, "red_flags.")
+        if not isinstance(answer, bool):
+            raise InvalidField(f"red_flags.{code}", f"must be true or false, got {answer!r}")
+        flags[code] = answer
+    return flags
+
+
+def parse_start_back(value: Any) -> tuple[int | str, ...]:
+    """Validate the 9 STarT Back answers: items 1-8 are 0 or 1, item 9 a word."""
+    if not isinstance(value, list):
+        raise InvalidField("start_back", "must be a list of 9 answers")
+    if len(value) != rules.START_BACK_ITEMS:
+        missing = len(value) + 1
+        where = f"start_back[{missing}]" if len(value) < rules.START_BACK_ITEMS else "start_back"
+        raise InvalidField(where, f"expected 9 answers, got {len(value)}")
+    items: list[int | str] = []
+    for number, answer in enumerate(value[:8], start=1):
+        if isinstance(answer, bool) or answer not in (0, 1):
+            raise InvalidField(f"start_back[{number}]", f"must be 0 or 1, got {answer!r}")
+        items.append(int(answer))
+    last = value[8]
+    if last not in rules.START_BACK_ITEM9_ANSWERS:
+        choices = ", ".join(rules.START_BACK_ITEM9_ANSWERS)
+        raise InvalidField("start_back[9]", f"must be one of {choices}, got {last!r}")
+    items.append(last)
+    return tuple(items)
+
+
+def parse_answers(data: Any) -> Answers:
+    """Validate a decoded answers file; raises :class:`InvalidField` on the first problem."""
+    if not isinstance(data, Mapping):
+        raise InvalidField("answers", "must be a JSON object")
+    unknown = sorted(set(data) - set(ANSWER_KEYS))
+    if unknown:
+        raise InvalidField(unknown[0], "is not a screening field")
+    pain = _require(data, "pain")
+    if not isinstance(pain, Mapping):
+        raise InvalidField("pain", "must be an object with back and knee scores")
+    injury = _require(data, "previous_injury")
+    if injury not in PREVIOUS_INJURY_CHOICES:
+        raise InvalidField("previous_injury",
+                           f"must be one of {', '.join(PREVIOUS_INJURY_CHOICES)}, got {injury!r}")
+    return Answers(
+        red_flags=_parse_red_flags(_require(data, "red_flags")),
+        start_back=parse_start_back(_require(data, "start_back")),
+        pain_back=_int(_require(pain, "back", "pain."), "pain.back", rules.PAIN_MIN, rules.PAIN_MAX),
+        pain_knee=_int(_require(pain, "knee", "pain."), "pain.knee", rules.PAIN_MIN, rules.PAIN_MAX),
+        age=_int(_require(data, "age"), "age", 16, 120),
+        sitting_hours_per_day=_number(_require(data, "sitting_hours_per_day"),
+                                      "sitting_hours_per_day", 0, 24),
+        active_days_per_week=_int(_require(data, "active_days_per_week"),
+                                  "active_days_per_week", 0, 7),
+        previous_injury=str(injury),
+    )
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+def score_start_back(items: tuple[int | str, ...]) -> StartBackScore:
+    """Score validated STarT Back answers (Hill et al. 2008).
+
+    Total 0-3: low. Total 4+: medium when the distress subscale (items 5-9) is 3 or less, high
+    when it is 4 or more. Item 9 counts 1 only for "very much" or "extremely".
+    """
+    points = [int(item) for item in items[:8]]
+    points.append(1 if items[8] in rules.START_BACK_ITEM9_POSITIVE else 0)
+    total = sum(points)
+    distress = sum(points[n - 1] for n in rules.START_BACK_DISTRESS_ITEMS)
+    risk: Risk
+    if total <= rules.START_BACK_LOW_MAX_TOTAL:
+        risk = "low"
+    elif distress <= rules.START_BACK_MEDIUM_MAX_DISTRESS:
+        risk = "medium"
+    else:
+        risk = "high"
+    return StartBackScore(total=total, distress=distress, risk=risk)
+
+
+def risk_factors(answers: Answers) -> list[str]:
+    """The article's risk factors present in the answers (codes, in a fixed order)."""
+    found = []
+    if answers.sitting_hours_per_day >= rules.SITTING_HOURS_HIGH:
+        found.append("prolonged_sitting")
+    if answers.active_days_per_week < rules.ACTIVE_DAYS_LOW:
+        found.append("inactivity")
+    if answers.previous_injury != "none":
+        found.append("previous_injury")
+    if answers.age > rules.AGE_NEW_PAIN_FLAG_YEARS:
+        found.append("age")
+    return found
+
+
+def starting_level(answers: Answers, start_back: StartBackScore, referral: Referral) -> int:
+    """Ladder level to start at (0 glute bridge, 1 chair squat, 2 bodyweight squat).
+
+    Gentler starts for more pain, higher STarT Back risk, a flag awaiting a clinician, older age,
+    inactivity or an old injury: the article's "sit into a chair if that increases your
+    confidence", applied before the person has to ask.
+    """
+    worst_pain = max(answers.pain_back, answers.pain_knee)
+    if referral != "none" or start_back.risk == "high" or worst_pain >= rules.PAIN_GENTLE_START:
+        return 0
+    gentle = (
+        start_back.risk == "medium"
+        or worst_pain >= rules.PAIN_CHAIR_START
+        or answers.age >= rules.AGE_GENTLE_START_YEARS
+        or answers.active_days_per_week < rules.ACTIVE_DAYS_LOW
+        or answers.previous_injury != "none"
+    )
+    return 1 if gentle else 2
+
+
+_FACTOR_ADVICE = {
+    "prolonged_sitting": "You sit for long stretches: stand up and do a few sit-to-stands "
+    "every hour or so; your glutes do little while you sit.",
+    "inactivity": "You are active on few days: start gently and build to 2-3 sessions a week.",
+    "previous_injury": "You have had an injury before: start easy, stop if it hurts sharply, "
+    "and tell your clinician which exercises you are doing.",
+    "age": "If your back pain is new and you are over 50, see a clinician before you start.",
+}
+
+
+def _advice(flags: list[str], referral: Referral, start_back: StartBackScore,
+            factors: list[str]) -> list[str]:
+    advice: list[str] = []
+    if referral == "urgent":
+        advice.append("Seek urgent medical care today (A&E or your doctor's urgent line): "
+                      "these signs need to be checked straight away. Do not start the programme "
+                      "until a clinician clears you.")
+    elif referral == "soon":
+        advice.append("See a clinician soon (within a week or two) about the answers marked: "
+                      "you can do the gentle starting level meanwhile, stop if pain gets worse.")
+    if start_back.risk == "high":
+        advice.append("Your answers suggest the pain is weighing on you: a physiotherapist can "
+                      "help with that as well as with exercise.")
+    elif start_back.risk == "medium":
+        advice.append("A physiotherapist-guided exercise plan is a good fit for your answers.")
+    advice.extend(_FACTOR_ADVICE[code] for code in factors)
+    advice.append("This screen flags what to show a clinician; it is not a diagnosis.")
+    return advice
+
+
+def screen(answers: Answers) -> ScreeningResult:
+    """Screen validated answers: flags, referral, STarT Back, advice and the starting level."""
+    flags = [code for code in RED_FLAG_CODES if answers.red_flags[code]]
+    referral: Referral = "none"
+    if any(code in URGENT_FLAGS for code in flags):
+        referral = "urgent"
+    elif flags:
+        referral = "soon"
+    start_back = score_start_back(answers.start_back)
+    factors = risk_factors(answers)
+    allowed = referral != "urgent"
+    return ScreeningResult(
+        red_flags=flags,
+        referral=referral,
+        start_back=start_back,
+        programme_allowed=allowed,
+        risk_factors=factors,
+        advice=_advice(flags, referral, start_back, factors),
+        starting_level=starting_level(answers, start_back, referral) if allowed else None,
+        pain={"back": answers.pain_back, "knee": answers.pain_knee},
+    )

@@ -1,0 +1,57 @@
+"""Turning an analysis result (``glutecoach.analysis/1`` JSON) into the numbers a set keeps.
+
+Form-passing reps are the reliable reps with no fault of severity ``fault``; ``advice`` notes
+(e.g. depth for someone in pain, "as far as comfortable") do not fail a rep. Unreliable reps are
+counted as reps but never as passing: the camera could not vouch for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from glutecoach.coaching.errors import InvalidField
+
+ANALYSIS_SCHEMA = "glutecoach.analysis/1"
+
+
+@dataclass(frozen=True)
+class SetCounts:
+    """Reps, form-passing reps, the 0-100 form score (None if absent) and fault codes."""
+
+    reps: int
+    passing_reps: int
+    form_score: float | None
+    faults: list[str]
+
+
+def rep_passes(rep: Mapping[str, Any]) -> bool:
+    """A rep passes when it is reliable and has no fault of severity ``fault``."""
+    if not rep.get("reliable", False):
+        return False
+    return not any(f.get("severity") == "fault" for f in rep.get("faults", []))
+
+
+def counts_from_analysis(result: Mapping[str, Any]) -> SetCounts:
+    """Read reps, passing reps, score and faults from an analysis dict."""
+    if result.get("schema") != ANALYSIS_SCHEMA:
+        raise InvalidField("video", f"analysis schema {result.get('schema')!r} is not "
+                           f"{ANALYSIS_SCHEMA}")
+    reps = list(result.get("reps") or [])
+    score = (result.get("summary") or {}).get("form_score")
+    faults = [f["code"] for rep in reps for f in rep.get("faults", [])
+              if f.get("severity") == "fault"]
+    return SetCounts(
+        reps=len(reps),
+        passing_reps=sum(1 for rep in reps if rep_passes(rep)),
+        form_score=None if score is None else max(0.0, min(100.0, float(score))),
+        faults=faults,
+    )
+
+
+def counts_from_reps(reps: int) -> SetCounts:
+    """A set logged without a camera: every rep counts, form unchecked."""
+    if isinstance(reps, bool) or not isinstance(reps, int) or not 0 < reps <= 200:
+        raise InvalidField("reps", f"must be a whole number 1-200, got {reps!r}")
+    return SetCounts(reps=reps, passing_reps=reps, form_score=None, faults=[])
