@@ -1,0 +1,1 @@
+"""Progress plots (matplotlib, Agg) and the clinician PDF (ReportLab)."""

@@ -1,0 +1,75 @@
+"""Pain trends (Farrar 2001 / Ostelo 2008), analysis -> set counts, ODI scoring."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from glutecoach.coaching.errors import InvalidField
+from glutecoach.coaching.progress import PainPoint, meaningful_change, pain_trend
+from glutecoach.coaching.questionnaires import score_odi
+from glutecoach.coaching.sets import counts_from_analysis, counts_from_reps
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "direction"),
+    [
+        (6, 4, "better"),  # 2 points
+        (6, 5, "no meaningful change"),  # 1 point, 17%
+        (3, 2, "better"),  # 1 point but 33%
+        (2, 4, "worse"),
+        (0, 1, "no meaningful change"),
+        (5, 5, "no meaningful change"),
+    ],
+)
+def test_meaningful_change(first: int, last: int, direction: str) -> None:
+    assert meaningful_change(first, last) == direction
+
+
+def test_pain_trend_uses_first_and_latest_of_a_region() -> None:
+    t0 = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    points = [PainPoint(t0 + timedelta(days=i), region, score)
+              for i, (region, score) in enumerate([("back", 6), ("knee", 1), ("back", 5),
+                                                   ("back", 3)])]
+    trend = pain_trend(points, "back")
+    assert (trend.first, trend.last, trend.change, trend.direction) == (6, 3, -3, "better")
+    assert trend.sentence() == "back: 6/10 -> 3/10 (-3), better"
+    assert pain_trend(points, "knee").direction == "not enough data"
+
+
+def rep(reliable: bool, *severities: str) -> dict[str, Any]:
+    return {"reliable": reliable, "faults": [
+        {"code": f"fault_{i}", "severity": s, "value": 1, "threshold": 0, "cue": "x"}
+        for i, s in enumerate(severities)]}
+
+
+def test_counts_from_analysis() -> None:
+    result = {"schema": "glutecoach.analysis/1",
+              "reps": [rep(True), rep(True, "advice"), rep(True, "fault"), rep(False)],
+              "summary": {"form_score": 72.5}}
+    counts = counts_from_analysis(result)
+    assert (counts.reps, counts.passing_reps, counts.form_score) == (4, 2, 72.5)
+    assert counts.faults == ["fault_0"]
+
+
+def test_wrong_schema_is_refused() -> None:
+    with pytest.raises(InvalidField, match="^video: analysis schema"):
+        counts_from_analysis({"schema": "other/2", "reps": []})
+
+
+def test_counts_from_reps() -> None:
+    counts = counts_from_reps(12)
+    assert (counts.reps, counts.passing_reps, counts.form_score) == (12, 12, None)
+    with pytest.raises(InvalidField, match="^reps:"):
+        counts_from_reps(0)
+
+
+def test_odi() -> None:
+    assert score_odi([5] * 10) == 100.0
+    assert score_odi([1, 2, 3, 0, 0, 0, 0, 0, 0, None]) == round(100 * 6 / 45, 1)
+    with pytest.raises(InvalidField, match=r"^odi\[3\]"):
+        score_odi([0, 0, 6, 0, 0, 0, 0, 0, 0, 0])
+    with pytest.raises(InvalidField, match="^odi:"):
+        score_odi([0] * 9)
