@@ -1,0 +1,162 @@
+"""analyse(source) -> AnalysisResult: composition of the pipeline's stages, nothing else.
+
+video or keypoints -> pose (PoseSequence) -> kinematics (smoothing, leg ratio, view) -> reps
+(RepCounter) -> gate and checks per rep -> feedback. The live coach (stream.py) uses the same
+RepCounter and the same checks on frames as they arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from glutecoach import feedback
+from glutecoach.checks.context import RepContext
+from glutecoach.checks.gate import gate_features, squat_gate
+from glutecoach.checks.registry import reliability, run_checks
+from glutecoach.errors import InputError
+from glutecoach.keypoints import is_keypoint_path, load_keypoints
+from glutecoach.kinematics.angles import leg_ratio
+from glutecoach.kinematics.filtering import smooth_track
+from glutecoach.kinematics.view import classify_view
+from glutecoach.pose.base import PoseEstimator, default_estimator
+from glutecoach.reps import RepCounter, RepWindow
+from glutecoach.thresholds import REPS
+from glutecoach.types import AnalysisResult, PoseSequence, Rep
+from glutecoach.video import probe
+from glutecoach.sampling import estimate_video_poses
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """fps: frame rate of keypoint input. every_frame: run the pose model on every video frame
+    instead of the adaptive sampling (sampling.py)."""
+
+    fps: float = 30.0
+    every_frame: bool = False
+
+
+@dataclass
+class Signals:
+    """Per-frame kinematics the rep stage and the checks share."""
+
+    xy: npt.NDArray[np.float64]
+    leg_ratios: npt.NDArray[np.float64]  # (T, 2) left, right
+
+    @property
+    def combined(self) -> npt.NDArray[np.float64]:
+        with np.errstate(all="ignore"):
+            return np.nanmean(self.leg_ratios, axis=1)
+
+
+def compute_signals(seq: PoseSequence) -> Signals:
+    xy = smooth_track(seq.xy, seq.score, seq.fps)
+    ratios = np.stack([leg_ratio(xy, "left"), leg_ratio(xy, "right")], axis=1)
+    return Signals(xy, ratios)
+
+
+def analyze_file(
+    path: Path | str,
+    options: AnalysisOptions = AnalysisOptions(),
+    progress: Progress | None = None,
+    estimator_factory: Callable[[], PoseEstimator] = default_estimator,
+) -> AnalysisResult:
+    """Analyse one video or keypoint file. Raises InputError for input that cannot be read."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    if is_keypoint_path(path):
+        seq = load_keypoints(path, options.fps)
+    else:
+        info = probe(path)
+        seq = estimate_video_poses(path, info, estimator_factory, every_frame=options.every_frame,
+                                   progress=progress)
+    return analyze_sequence(seq)
+
+
+def analyze_sequence(seq: PoseSequence) -> AnalysisResult:
+    """Reps, view, per-rep faults and the summary for a sequence of landmarks."""
+    warnings = list(seq.notes)
+    found = np.isfinite(seq.xy).all(axis=-1).any(axis=1)
+    if not found.any():
+        warnings.append("Nobody was found in the recording. Film the whole body, in good light.")
+        return _result(seq, [], "unknown", warnings)
+    sig = compute_signals(seq)
+    counter = RepCounter()
+    windows: list[tuple[RepWindow, float]] = []
+    combined = sig.combined
+    for i, (t, r) in enumerate(zip(seq.times, combined)):
+        w = counter.update(i, float(t), float(r))
+        if w:
+            windows.append((w, counter.standing_ratio))
+    w = counter.finish()
+    if w:
+        windows.append((w, counter.standing_ratio))
+    if counter.unfinished():
+        warnings.append("The recording ends during a rep; it was not counted.")
+    view = _view(seq, sig, counter.standing_ratio)
+    reps, rejected = [], []
+    for k, (w, standing) in enumerate(windows):
+        nxt = windows[k + 1][0].start if k + 1 < len(windows) else len(seq) - 1
+        ctx = RepContext(sig.xy, seq.times, w.start, w.bottom, w.end, _top(combined, standing, w.end, nxt),
+                         seq.coords, view)
+        why = squat_gate(gate_features(ctx, sig.leg_ratios, standing))
+        if why:
+            rejected.append(why)
+            continue
+        reps.append(_judge(seq, ctx, len(reps)))
+    if rejected:
+        warnings.append(f"{len(rejected)} movement(s) were not counted as squats: {'; '.join(sorted(set(rejected)))}.")
+    if any(not r.reliable for r in reps):
+        warnings.append("Some reps could not be judged: " + next(r.unreliable_reason for r in reps if not r.reliable) + ".")
+    if seq.coords == "frame_normalised":
+        warnings.append("Keypoints are normalised frame by frame: reps are counted, angles are not judged.")
+    return _result(seq, reps, view, warnings)
+
+
+def _view(seq: PoseSequence, sig: Signals, standing: float) -> str:
+    rise = 1 - sig.combined / standing
+    tops = np.flatnonzero(rise <= REPS.exit_ascent)
+    return classify_view(sig.xy, seq.score, tops if len(tops) >= 5 else None)
+
+
+def _top(combined: npt.NDArray[np.float64], standing: float, end: int, nxt: int) -> int:
+    """The most upright frame between this rep's end and the next rep's start (lockout)."""
+    window = combined[end : max(end + 1, nxt)]
+    if not np.isfinite(window).any():
+        return end
+    return end + int(np.nanargmax(window))
+
+
+def _judge(seq: PoseSequence, ctx: RepContext, index: int) -> Rep:
+    t, f = seq.times, seq.frame_indices
+    rep = Rep(index=index, start_frame=int(f[ctx.start]), bottom_frame=int(f[ctx.bottom]),
+              end_frame=int(f[ctx.end]), start_s=float(t[ctx.start]), bottom_s=float(t[ctx.bottom]),
+              end_s=float(t[ctx.end]), reliable=True)
+    why = reliability(ctx, seq.score)
+    outcome = run_checks(ctx)
+    rep.metrics = outcome.metrics
+    if why:
+        rep.reliable, rep.unreliable_reason = False, why
+    else:
+        rep.faults = outcome.faults
+        rep.not_checked = outcome.not_checked
+    feedback.finish_rep(rep)
+    return rep
+
+
+def _result(seq: PoseSequence, reps: list[Rep], view: str, warnings: list[str]) -> AnalysisResult:
+    detected = len(reps) > 0
+    if not detected and not any("Nobody" in w for w in warnings):
+        warnings.append("No squat was seen. Film the whole body from the side or front while you squat.")
+    return AnalysisResult(
+        source=seq.source, squat_detected=detected, view=view,  # type: ignore[arg-type]
+        reps=reps, summary=feedback.summarize(reps, detected), warnings=warnings,
+        people_in_view=seq.people_in_view, analysed_frames=len(seq),
+    )

@@ -1,0 +1,1 @@
+"""Per-rep checks: the exercise gate and one module per family of the article's cues."""

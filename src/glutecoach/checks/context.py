@@ -1,0 +1,86 @@
+"""What every check needs about one rep: smoothed landmarks and the rep's key frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from glutecoach.kinematics.angles import joint, length
+from glutecoach.types import CoordKind, View
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass
+class RepContext:
+    """Landmarks (T, 33, 2), already smoothed, and positions of the rep in them.
+
+    ``top`` is the standing frame after the rep (lockout is judged there); ``fps`` the
+    analysed frame rate. ``coords`` and ``view`` decide what may be measured at all.
+    """
+
+    xy: Array
+    times: Array
+    start: int
+    bottom: int
+    end: int
+    top: int
+    coords: CoordKind
+    view: View
+
+    @cached_property
+    def frames(self) -> Array:
+        return self.xy[self.start : self.end + 1]
+
+    def at(self, position: int, name: str) -> Array:
+        return joint(self.xy[position], name)
+
+    def mid(self, position: int, a: str, b: str) -> Array:
+        """Midpoint of a left/right pair, or the one of the two that was found."""
+        pair = np.stack([self.at(position, a), self.at(position, b)])
+        if not np.isfinite(pair).all(axis=1).any():
+            return np.array([np.nan, np.nan])
+        return np.nanmean(pair, axis=0)
+
+    @cached_property
+    def standing_positions(self) -> list[int]:
+        return [self.start, self.top]
+
+    def standing_length(self, a: str, b: str) -> float:
+        """2D length of a segment while standing (median over the rep's standing frames, both
+        sides pooled when the segment name has a side), NaN if unseen."""
+        values = []
+        for p in self.standing_positions:
+            for side in ("left", "right"):
+                if a.startswith("{side}"):
+                    values.append(float(length(self.at(p, a.format(side=side)), self.at(p, b.format(side=side)))))
+            if not a.startswith("{side}"):
+                values.append(float(length(self.at(p, a), self.at(p, b))))
+        values = [v for v in values if np.isfinite(v)]
+        return float(np.median(values)) if values else float("nan")
+
+    @cached_property
+    def thigh_length(self) -> float:
+        return self.standing_length("{side}_hip", "{side}_knee")
+
+    @cached_property
+    def shin_length(self) -> float:
+        return self.standing_length("{side}_knee", "{side}_ankle")
+
+    @cached_property
+    def leg_length(self) -> float:
+        return self.thigh_length + self.shin_length
+
+    def body_top_y(self, position: int) -> float:
+        heads = [joint(self.xy[position], n)[1] for n in ("nose", "left_eye", "right_eye",
+                 "left_ear", "right_ear", "left_shoulder", "right_shoulder")]
+        return float(np.nanmin(heads)) if np.isfinite(heads).any() else float("nan")
+
+    def ankle_y(self, position: int) -> float:
+        return float(np.nanmean([self.at(position, "left_ankle")[1], self.at(position, "right_ankle")[1]]))
+
+    def hip_y(self, position: int) -> float:
+        return float(self.mid(position, "left_hip", "right_hip")[1])

@@ -1,0 +1,90 @@
+"""Cues seen from the front (or back): feet shoulder-width, knees over toes, hips centred.
+
+2D frontal-plane angles over-read valgus and correlate poorly with 3D (evidence.md: Haberkamp
+2022, Straub & Powers 2022), so knee results are screening flags, never measurements. Stance
+width is a ratio of two side-to-side distances (ankles, shoulders), which turning the camera
+around the person shrinks equally, so it also holds in an oblique view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glutecoach.checks.base import FILM_FRONT, CheckOutcome
+from glutecoach.checks.context import RepContext
+from glutecoach.kinematics import angles as A
+from glutecoach.thresholds import FORM
+
+FRONTAL_VIEWS = ("front", "back")
+
+
+def _sep(ctx: RepContext, position: int, name: str) -> float:
+    return float(abs(ctx.at(position, f"left_{name}")[0] - ctx.at(position, f"right_{name}")[0]))
+
+
+def check_frontal(ctx: RepContext) -> CheckOutcome:
+    out = CheckOutcome()
+    _stance(ctx, out)
+    if ctx.view not in FRONTAL_VIEWS:
+        reason = f"a {ctx.view} view cannot show the knees moving inwards or the hips shifting sideways"
+        out.skip("knees_caving_in", reason, FILM_FRONT)
+        out.skip("uneven_weight_shift", reason, FILM_FRONT)
+        return out
+    _knees(ctx, out)
+    _shift(ctx, out)
+    return out
+
+
+def _stance(ctx: RepContext, out: CheckOutcome) -> None:
+    if ctx.view == "side":
+        out.skip("stance_too_narrow", "the feet overlap in a side view", FILM_FRONT)
+        out.skip("stance_too_wide", "the feet overlap in a side view", FILM_FRONT)
+        return
+    ratios = [(_sep(ctx, p, "ankle") / _sep(ctx, p, "shoulder")) for p in ctx.standing_positions
+              if _sep(ctx, p, "shoulder") > 0]
+    ratio = float(np.nanmedian(ratios)) if np.isfinite(ratios).any() else float("nan")
+    out.metrics["stance_width_ratio"] = ratio
+    if not np.isfinite(ratio):
+        out.skip("stance_too_narrow", "feet or shoulders not found", FILM_FRONT)
+        return
+    if ratio < FORM.stance_min_ratio:
+        out.fault("stance_too_narrow", "fault", ratio, FORM.stance_min_ratio, "x shoulder width",
+                  f"Your feet were {ratio:.0%} of shoulder width apart: step them out a little.")
+    elif ratio > FORM.stance_max_ratio:
+        out.fault("stance_too_wide", "fault", ratio, FORM.stance_max_ratio, "x shoulder width",
+                  f"Your feet were {ratio:.0%} of shoulder width apart: bring them in a little.")
+
+
+def _knees(ctx: RepContext, out: CheckOutcome) -> None:
+    b = ctx.bottom
+    fppa = {s: float(A.fppa(ctx.xy[b], s)) for s in ("left", "right")}
+    out.metrics["fppa_left_deg"], out.metrics["fppa_right_deg"] = fppa["left"], fppa["right"]
+    top_ratio = _sep(ctx, ctx.start, "knee") / (_sep(ctx, ctx.start, "ankle") or np.nan)
+    bottom_ratio = _sep(ctx, b, "knee") / (_sep(ctx, b, "ankle") or np.nan)
+    out.metrics["knee_ankle_ratio_top"] = top_ratio
+    out.metrics["knee_ankle_ratio_bottom"] = bottom_ratio
+    worst = max(fppa.values())
+    asym = abs(fppa["left"] - fppa["right"])
+    drop = bottom_ratio / top_ratio if top_ratio else np.nan
+    if worst > FORM.fppa_max_deg or (np.isfinite(drop) and drop < FORM.knee_ankle_ratio_drop_min):
+        side = max(fppa, key=lambda s: fppa[s])
+        out.fault("knees_caving_in", "fault", worst, FORM.fppa_max_deg, "deg",
+                  f"Your {side} knee moved inwards ({worst:.0f} degrees) at the bottom. "
+                  "A screening flag from a 2D picture, not a measurement.")
+    elif asym > FORM.fppa_asymmetry_max_deg:
+        out.fault("knees_caving_in", "fault", asym, FORM.fppa_asymmetry_max_deg, "deg",
+                  f"Your knees moved differently, left {fppa['left']:.0f} vs right {fppa['right']:.0f} degrees.")
+
+
+def _shift(ctx: RepContext, out: CheckOutcome) -> None:
+    def offset(p: int) -> float:
+        hips = ctx.mid(p, "left_hip", "right_hip")[0]
+        feet = ctx.mid(p, "left_ankle", "right_ankle")[0]
+        return float(hips - feet)
+
+    width = _sep(ctx, ctx.start, "hip")
+    shift = abs(offset(ctx.bottom) - offset(ctx.start)) / width if width > 0 else float("nan")
+    out.metrics["hip_shift_hipwidth"] = shift
+    if np.isfinite(shift) and shift > FORM.hip_shift_max_hipwidth:
+        out.fault("uneven_weight_shift", "fault", shift, FORM.hip_shift_max_hipwidth, "hip widths",
+                  "Your hips shifted to one side at the bottom.")

@@ -1,0 +1,106 @@
+"""The exercise gate: is this dip of the knee-bend signal a squat?
+
+Checked on every candidate rep, with geometry that survives any camera angle and even keypoints
+normalised per frame (only vertical order and vertical ratios are used, except where pixel
+coordinates allow more):
+- standing at the top (hips high above the ankles): plank, lying, hanging and kneeling
+  exercises fail;
+- shoulders above hips at the bottom: sit-ups and bench press fail;
+- both legs bend, neither shin lies flat: lunges and kneeling fail;
+- hands not above the head for most of the rep: pull-ups, jumping jacks and presses fail;
+- feet planted (pixel input): jumping and hanging fail.
+A chair squat (sit to stand, the article's regression) passes all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from glutecoach.checks.context import RepContext
+from glutecoach.kinematics.angles import joint
+from glutecoach.thresholds import GATE, GateThresholds
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass
+class GateFeatures:
+    standing_hip_height: float
+    bottom_trunk_height: float
+    max_leg_ratio_bottom: float
+    other_leg_depth: float
+    hands_overhead_frac: float
+    ankle_travel_leg: float
+    trunk_shin_ratio_top: float
+
+
+def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float) -> GateFeatures:
+    """leg_ratios: (T, 2) thigh/shin vertical ratio per leg (kinematics.angles.leg_ratio)."""
+    heights, trunk_shin = [], []
+    for p in ctx.standing_positions:
+        span = ctx.ankle_y(p) - ctx.body_top_y(p)
+        heights.append((ctx.ankle_y(p) - ctx.hip_y(p)) / span if span > 0 else np.nan)
+        shin = ctx.ankle_y(p) - float(ctx.mid(p, "left_knee", "right_knee")[1])
+        trunk_p = ctx.hip_y(p) - float(ctx.mid(p, "left_shoulder", "right_shoulder")[1])
+        trunk_shin.append(trunk_p / shin if shin > 0 else np.nan)
+    b = ctx.bottom
+    span_b = ctx.ankle_y(b) - ctx.body_top_y(b)
+    trunk = (ctx.hip_y(b) - float(ctx.mid(b, "left_shoulder", "right_shoulder")[1])) / span_b if span_b > 0 else np.nan
+    lr = leg_ratios[b]
+    depth_each = 1.0 - lr / standing_ratio
+    frames = ctx.frames
+    overhead = _hands_overhead_fraction(frames)
+    travel = np.nan
+    if ctx.coords != "frame_normalised" and np.isfinite(ctx.leg_length) and ctx.leg_length > 0:
+        ank = np.nanmean(np.stack([joint(frames, "left_ankle"), joint(frames, "right_ankle")]), axis=0)
+        if np.isfinite(ank).all(axis=1).sum() >= 3:
+            travel = float(np.nanmax(np.ptp(ank[np.isfinite(ank).all(axis=1)], axis=0)) / ctx.leg_length)
+    return GateFeatures(
+        standing_hip_height=float(np.nanmin(heights)) if np.isfinite(heights).any() else np.nan,
+        bottom_trunk_height=float(trunk),
+        max_leg_ratio_bottom=float(np.nanmax(lr)) if np.isfinite(lr).any() else np.nan,
+        other_leg_depth=float(np.nanmin(depth_each)) if np.isfinite(depth_each).any() else np.nan,
+        hands_overhead_frac=overhead,
+        ankle_travel_leg=travel,
+        trunk_shin_ratio_top=float(np.nanmedian(trunk_shin)) if np.isfinite(trunk_shin).any() else np.nan,
+    )
+
+
+def _pair_y(frames: Array, name: str, reduce: str = "mean") -> Array:
+    ys = np.stack([joint(frames, f"left_{name}")[:, 1], joint(frames, f"right_{name}")[:, 1]])
+    with np.errstate(all="ignore"):
+        return np.nanmin(ys, axis=0) if reduce == "min" else np.nanmean(ys, axis=0)
+
+
+def _hands_overhead_fraction(frames: Array, th: GateThresholds = GATE) -> float:
+    """Share of frames with a wrist higher than the top of the head (y up = smaller)."""
+    wrist = _pair_y(frames, "wrist", "min")
+    shoulder = _pair_y(frames, "shoulder")
+    torso = _pair_y(frames, "hip") - shoulder
+    seen = np.isfinite(wrist) & np.isfinite(shoulder) & np.isfinite(torso) & (torso > 0)
+    if not seen.any():
+        return 0.0
+    return float(np.mean(wrist[seen] < shoulder[seen] - th.hands_overhead_torso * torso[seen]))
+
+
+def squat_gate(f: GateFeatures, th: GateThresholds = GATE) -> str | None:
+    """None when the rep looks like a squat, else a short reason it does not."""
+    if not f.standing_hip_height >= th.min_standing_hip_height_frac:
+        return "not standing at the top of the movement"
+    lo, hi = th.trunk_shin_ratio_top_range
+    if not lo <= f.trunk_shin_ratio_top <= hi:
+        return "not upright at the top of the movement"
+    if not f.bottom_trunk_height >= th.min_bottom_trunk_height_frac:
+        return "shoulders not above the hips at the bottom"
+    if f.max_leg_ratio_bottom > th.max_leg_ratio_bottom:
+        return "one shin flat at the bottom (lunge or kneeling)"
+    if f.other_leg_depth < th.min_other_leg_depth:
+        return "only one leg bends (lunge or step)"
+    if f.hands_overhead_frac > th.max_hands_overhead_frac:
+        return "hands above the head (pull-up, jumping jack or press)"
+    if np.isfinite(f.ankle_travel_leg) and f.ankle_travel_leg > th.max_ankle_travel_leg:
+        return "feet not planted (jumping or hanging)"
+    return None

@@ -1,0 +1,118 @@
+"""Accuracy on a data folder laid out like ../shared/data (see its README).
+
+videos/truth.csv (squat_reps, accept), keypoints/repcount/truth.csv (exercise, squat_reps) and
+keypoints/qom/labels.csv (hand-segmented reps with form labels). Each labelled QoM rep is matched
+to the detected rep that overlaps it most; a labelled rep with no detected rep counts as a miss
+for its fault (and is not a true negative for correct reps).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from glutecoach.analysis import AnalysisOptions, analyze_file
+from glutecoach.types import AnalysisResult
+
+QOM_FAULTS = {
+    "incorrect_not_low": "depth_above_parallel",
+    "incorrect_lean_fwd": "chest_dropping",
+    "incorrect_feet_close": "stance_too_narrow",
+}
+
+
+@dataclass
+class Evaluation:
+    videos: list[dict[str, Any]] = field(default_factory=list)
+    sequences: list[dict[str, Any]] = field(default_factory=list)
+    faults: dict[str, dict[str, float]] = field(default_factory=dict)
+    qom_reps_matched: tuple[int, int] = (0, 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"videos": self.videos, "sequences": self.sequences, "faults": self.faults,
+                "qom_reps_matched": list(self.qom_reps_matched), "totals": self.totals()}
+
+    def totals(self) -> dict[str, Any]:
+        sq_v = [v for v in self.videos if v["exercise"] == "squat"]
+        neg_v = [v for v in self.videos if v["exercise"] != "squat"]
+        sq_s = [s for s in self.sequences if s["exercise"] == "squat"]
+        neg_s = [s for s in self.sequences if s["exercise"] != "squat"]
+        return {
+            "squat_videos_within_accept": [sum(v["ok"] for v in sq_v), len(sq_v)],
+            "non_squat_videos_zero": [sum(v["ok"] for v in neg_v), len(neg_v)],
+            "squat_sequences_exact": [sum(s["got"] == s["truth"] for s in sq_s), len(sq_s)],
+            "squat_sequences_off_by_one": [sum(abs(s["got"] - s["truth"]) <= 1 for s in sq_s), len(sq_s)],
+            "non_squat_sequences_zero": [sum(s["got"] == 0 for s in neg_s), len(neg_s)],
+        }
+
+
+def _rows(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(newline="") as fh:
+        yield from csv.DictReader(fh)
+
+
+def evaluate(root: Path, options: AnalysisOptions = AnalysisOptions(),
+             on_item: Callable[[str], None] | None = None) -> Evaluation:
+    ev = Evaluation()
+    tick = on_item or (lambda name: None)
+    videos = root / "videos" / "truth.csv"
+    if videos.exists():
+        for row in _rows(videos):
+            tick(row["file"])
+            res = analyze_file(root / "videos" / row["file"], options)
+            accept = {int(a) for a in row["accept"].split("|")}
+            ev.videos.append({"file": row["file"], "exercise": row["exercise"], "view": row.get("view"),
+                              "truth": int(row["squat_reps"]), "accept": sorted(accept),
+                              "got": res.rep_count, "view_got": res.view, "ok": res.rep_count in accept})
+    repcount = root / "keypoints" / "repcount" / "truth.csv"
+    if repcount.exists():
+        for row in _rows(repcount):
+            tick(row["file"])
+            res = analyze_file(root / "keypoints" / "repcount" / row["file"], options)
+            ev.sequences.append({"file": row["file"], "exercise": row["exercise"],
+                                 "truth": int(row["squat_reps"]), "got": res.rep_count})
+    labels = root / "keypoints" / "qom" / "labels.csv"
+    if labels.exists():
+        _evaluate_qom(root / "keypoints" / "qom", labels, options, ev, tick)
+    return ev
+
+
+def _evaluate_qom(folder: Path, labels: Path, options: AnalysisOptions, ev: Evaluation,
+                  tick: Callable[[str], None]) -> None:
+    by_file: dict[str, list[dict[str, str]]] = {}
+    for row in _rows(labels):
+        by_file.setdefault(row["file"], []).append(row)
+    counts = {code: {"tp": 0, "fp": 0, "fn": 0} for code in QOM_FAULTS.values()}
+    matched = total = 0
+    for name, rows in sorted(by_file.items()):
+        tick(name)
+        res = analyze_file(folder / name, options)
+        for row in rows:
+            total += 1
+            rep = _best_overlap(res, int(row["start_frame"]), int(row["end_frame"]))
+            found = {f.code for f in rep.faults} if rep is not None and rep.reliable else set()
+            matched += rep is not None
+            truth = QOM_FAULTS.get(row["label"])
+            for code, c in counts.items():
+                if truth == code:
+                    c["tp" if code in found else "fn"] += 1
+                elif code in found and row["label"] in ("correct", *QOM_FAULTS):
+                    c["fp"] += 1
+    for code, c in counts.items():
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        ev.faults[code] = {**c, "precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3)}
+    ev.qom_reps_matched = (matched, total)
+
+
+def _best_overlap(res: AnalysisResult, start: int, end: int):  # type: ignore[no-untyped-def]
+    best, best_ov = None, 0
+    for rep in res.reps:
+        ov = min(end, rep.end_frame) - max(start, rep.start_frame)
+        if ov > best_ov:
+            best, best_ov = rep, ov
+    return best

@@ -1,0 +1,1 @@
+"""Per-frame geometry: cleaning and smoothing landmarks, joint angles, camera view."""

@@ -1,0 +1,161 @@
+"""Rep segmentation: a streaming state machine with hysteresis on the knee-bend signal.
+
+One implementation serves file analysis (fed every analysed frame in order) and the live coach
+(fed frames as they arrive). The signal is ``thigh_rise`` (thresholds.RepThresholds): 0 standing,
+1 with the thighs horizontal. A rep is counted only when the person goes from standing, down past
+``min_depth``, and back up past ``exit_ascent``; separate enter and exit levels mean a signal
+hovering around one level cannot produce phantom or double reps. A rep already under way when
+the recording starts, or not finished when it ends, is never counted (the same rule at both
+ends), and is reported so the user knows why.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from glutecoach.thresholds import REPS, RepThresholds
+
+
+class Phase(str, Enum):
+    UNKNOWN = "unknown"  # not yet seen standing
+    TOP = "top"
+    DOWN = "down"
+
+
+@dataclass
+class RepWindow:
+    """Positions (indices into the analysed frames) and times of one counted rep."""
+
+    start: int
+    bottom: int
+    end: int
+    start_s: float
+    bottom_s: float
+    end_s: float
+    depth: float  # thigh_rise at the bottom
+
+
+@dataclass
+class Rejected:
+    """A descent that was not counted, and why (for warnings and debugging)."""
+
+    start_s: float
+    reason: str
+
+
+class RepCounter:
+    """Feed ``update(position, time_s, leg_ratio)`` in time order; it returns a RepWindow when
+    a rep completes. ``leg_ratio`` is the thigh/shin vertical ratio (kinematics.angles)."""
+
+    def __init__(self, thresholds: RepThresholds = REPS, reference_window_s: float = 3.0):
+        self.th = thresholds
+        self._pending: RepWindow | None = None
+        self.phase = Phase.UNKNOWN
+        self._standing: deque[tuple[float, float]] = deque()
+        self._window_s = reference_window_s
+        self._reference = thresholds.standing_ratio_prior
+        self._last_top: tuple[int, float] | None = None
+        self._bottom: tuple[int, float, float] | None = None
+        self._last_valid_s: float | None = None
+        self._recent: deque[float] = deque(maxlen=thresholds.median_samples)
+        self._resumed_s = -np.inf  # when the person was last found again after being lost
+        self.rejected: list[Rejected] = []
+        self.rise = float("nan")
+
+    @property
+    def standing_ratio(self) -> float:
+        return self._reference
+
+    def thigh_rise(self, leg_ratio: float) -> float:
+        return 1.0 - leg_ratio / self._reference
+
+    def update(self, position: int, time_s: float, leg_ratio: float) -> RepWindow | None:
+        if not np.isfinite(leg_ratio):
+            if self._last_valid_s is not None and time_s - self._last_valid_s > self.th.trust_gap_s:
+                self._recent.clear()
+            if self._last_valid_s is not None and time_s - self._last_valid_s > self.th.max_gap_s:
+                if self.phase is Phase.DOWN and self._pending is None:
+                    self.rejected.append(Rejected(self._last_top[1] if self._last_top else time_s,
+                                                  "the person was lost from view mid-rep"))
+                self.phase = Phase.UNKNOWN
+            return None
+        if self._last_valid_s is not None and time_s - self._last_valid_s > self.th.trust_gap_s:
+            self._resumed_s = time_s
+        self._last_valid_s = time_s
+        # A running median of the last few samples: single-frame pose errors (a knee placed
+        # on the other leg, a joint re-found after occlusion) cannot cross a threshold alone.
+        self._recent.append(leg_ratio)
+        leg_ratio = float(np.median(self._recent))
+        rise = self.thigh_rise(leg_ratio)
+        self.rise = rise
+        th = self.th
+        if self.phase is Phase.UNKNOWN:
+            if rise <= th.exit_ascent:
+                self.phase = Phase.TOP
+                self._last_top = (position, time_s)
+            return None
+        if self.phase is Phase.TOP:
+            if rise <= th.top_level or self._last_top is None:
+                self._last_top = (position, time_s)
+            if rise <= th.exit_ascent:
+                self._remember_standing(time_s, leg_ratio)
+            if rise > th.enter_descent:
+                self.phase = Phase.DOWN
+                self._bottom = (position, time_s, rise)
+            return None
+        # DOWN
+        assert self._bottom is not None and self._last_top is not None
+        if rise > th.exit_ascent:
+            self._pending = None  # a brief excursion to the top was noise: still in the rep
+            if rise > self._bottom[2]:
+                self._bottom = (position, time_s, rise)
+            return None
+        if self._pending is None:
+            self._pending = RepWindow(self._last_top[0], self._bottom[0], position,
+                                      self._last_top[1], self._bottom[1], time_s, self._bottom[2])
+        # Right after the person was lost, pose models place joints badly for a few frames:
+        # a top reached then must hold before it ends the rep.
+        near_gap = self._pending.end_s - self._resumed_s < th.after_gap_s
+        if near_gap and time_s - self._pending.end_s < th.confirm_top_s:
+            return None
+        return self._close()
+
+    def finish(self) -> RepWindow | None:
+        """End of the recording: a rep already back at the top but not yet confirmed counts."""
+        if self.phase is Phase.DOWN and self._pending is not None:
+            return self._close()
+        return None
+
+    def _close(self) -> RepWindow | None:
+        assert self._pending is not None
+        w, self._pending = self._pending, None
+        self.phase = Phase.TOP
+        self._last_top = (w.end, w.end_s)
+        start_s, depth, th = w.start_s, w.depth, self.th
+        duration = w.end_s - start_s
+        if depth < th.min_depth:
+            self.rejected.append(Rejected(start_s, f"too shallow to count (depth {depth:.2f})"))
+            return None
+        if not th.min_rep_s <= duration <= th.max_rep_s:
+            self.rejected.append(Rejected(start_s, f"rep lasted {duration:.1f} s"))
+            return None
+        return w
+
+    def _remember_standing(self, time_s: float, leg_ratio: float) -> None:
+        """Track the person's own standing ratio (limb proportions differ) from recent tops."""
+        self._standing.append((time_s, leg_ratio))
+        while self._standing and time_s - self._standing[0][0] > self._window_s:
+            self._standing.popleft()
+        if len(self._standing) >= 5:
+            ref = float(np.median([r for _, r in self._standing]))
+            self._reference = float(np.clip(ref, 0.75, 1.6))
+
+    def unfinished(self) -> str | None:
+        """Why the recording ended mid-rep, if it did."""
+        if self.phase is Phase.DOWN and self._bottom is not None and self._pending is None:
+            return "the recording ends during a rep; it was not counted"
+        return None

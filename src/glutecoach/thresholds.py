@@ -1,0 +1,162 @@
+"""Every threshold the analysis uses, once, with its unit in its name and its source.
+
+References are the ones in ../shared/research/evidence.md (never the article's own two, which do
+not exist). Where the literature gives no cut-off, the value is a screening heuristic and says so;
+none was tuned to a single recording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FilterThresholds:
+    # Peers' practice (peers.md): ignore joints below about 0.3-0.5 confidence.
+    min_joint_score: float = 0.3
+    # Fill gaps shorter than about 10 frames at 30 fps; longer gaps stay missing.
+    max_gap_s: float = 0.35
+    # 4th-order Butterworth at about 6 Hz, zero phase (peers.md; common in gait/squat analysis).
+    lowpass_cutoff_hz: float = 6.0
+
+
+@dataclass(frozen=True)
+class RepThresholds:
+    """Hysteresis on the knee-bend signal ``thigh_rise`` (0 standing, 1 thighs horizontal).
+
+    ``thigh_rise`` = 1 - (vertical thigh extent / vertical shin extent) / standing value. A
+    vertical extent is unchanged by the camera's angle around the person, so the same numbers
+    hold for front, side and oblique views, and for keypoints normalised per frame.
+    """
+
+    # Leaving the top: 15% of the way from standing towards thighs horizontal.
+    enter_descent: float = 0.15
+    # A rep must bend at least this far (a fifth of the way: the thigh about 35-40 degrees from
+    # vertical, a quarter squat). Shallower dips are weight shifts or fidgeting, not squats;
+    # shallow squats still count, and get depth advice.
+    min_depth: float = 0.20
+    # Back at the top: within 10% of the standing value. enter/exit apart = hysteresis.
+    exit_ascent: float = 0.10
+    # Where the rep's start and end are placed: the last/first frame this close to standing.
+    top_level: float = 0.06
+    # A squat rep takes 0.6-12 s (fast bodyweight reps to slow sit-to-stand with a pause).
+    min_rep_s: float = 0.6
+    # Detection lost for longer than trust_gap_s makes the next after_gap_s untrusted: a top
+    # reached then must hold confirm_top_s before it ends the rep, so that the badly placed
+    # joints of a re-found person cannot split one rep in two.
+    trust_gap_s: float = 0.1
+    # Running median length (samples) applied to the signal inside the counter.
+    median_samples: int = 5
+    after_gap_s: float = 0.5
+    confirm_top_s: float = 0.3
+    # Losing the person for longer than this resets the count's state (no rep across it).
+    max_gap_s: float = 2.0
+    max_rep_s: float = 12.0
+    # Standing value of the thigh/shin vertical ratio before any frames are seen (thigh and
+    # shank are about equally long: Winter, Biomechanics and Motor Control of Human Movement).
+    standing_ratio_prior: float = 1.0
+
+
+@dataclass(frozen=True)
+class GateThresholds:
+    """Is the person squatting? Checked on each candidate rep (exercise gate)."""
+
+    # At the top of a squat the person stands: hips well above the ankles relative to the
+    # body's height in the picture (lying, plank and kneeling exercises fail this).
+    # Standing, the hip joint is at about 53% of stature (Winter's segment table), which is
+    # about 55% of the ankle-to-nose span the landmarks show; 0.42 allows for perspective.
+    min_standing_hip_height_frac: float = 0.42
+    # Upright at the top: trunk (shoulder to hip) over shank (knee to ankle) vertical extents.
+    # Winter: trunk about 0.29 and shank 0.25 of stature, a ratio near 1.2 standing; bent-over,
+    # lying or swinging bodies fall outside 0.8-1.8.
+    trunk_shin_ratio_top_range: tuple[float, float] = (0.8, 1.8)
+    # Shoulders above the hips at the bottom (trunk lean under about 70 degrees).
+    min_bottom_trunk_height_frac: float = 0.10
+    # Lunges and kneeling: one shank near horizontal, so its thigh/shin vertical ratio is large.
+    max_leg_ratio_bottom: float = 1.6
+    # Both legs bend in a squat: the less-bent leg must still reach this much thigh_rise.
+    min_other_leg_depth: float = 0.15
+    # Hands above the head for most of the rep: pull-ups, jumping jacks, presses. "Above the
+    # head" = wrists higher than the shoulders by half a torso length (about the crown of the
+    # head), so arms held forward at shoulder height still pass.
+    max_hands_overhead_frac: float = 0.5
+    hands_overhead_torso: float = 0.5
+    # Feet stay planted (pixel input): ankle travel over the rep, in leg lengths.
+    max_ankle_travel_leg: float = 0.35
+
+
+@dataclass(frozen=True)
+class FormThresholds:
+    # Depth: thigh within about 0-10 degrees of horizontal at the bottom counts as parallel
+    # (Escamilla, Med Sci Sports Exerc 2001;33(1):127-141). Advice, not a failure.
+    thigh_above_parallel_deg: float = 10.0
+    # Advice is given only when the thigh is above that band by more than the measuring error:
+    # 2D pose errs by about 4-6 degrees at the hip and knee (Stenum et al. PLoS Comput Biol
+    # 2021), so twice the knee's 5.6 degrees is added before a rep is called shallow.
+    angle_margin_deg: float = 11.0
+    # Chest up: trunk lean from vertical over about 45-50 degrees at the bottom of a bodyweight
+    # squat (evidence.md; Barrack et al. Int J Sports Sci Coach 2021 on trunk vs tibia).
+    trunk_lean_max_deg: float = 45.0
+    # Trunk "parallel to the shin" within about 20 degrees (common coaching; evidence.md).
+    trunk_minus_shin_max_deg: float = 20.0
+    # Trunk-minus-shin is a difference of two segment angles, each with about 4 degrees of
+    # error (Stenum 2021), so 5 degrees are added before the chest is called dropped. Both
+    # conditions must hold: leaning past 45 degrees and much further forward than the shin.
+    trunk_shin_margin_deg: float = 5.0
+    # Stance: Escamilla et al., Med Sci Sports Exerc 2001;33(6):984-998 measured narrow
+    # 107 +/- 10%, medium 142 +/- 12%, wide 169 +/- 12% of shoulder width (ankle separation).
+    # Feet closer than three SDs below the narrow stance (1.07 - 3 x 0.10), or wider than three
+    # SDs above the wide stance (1.69 + 3 x 0.12), are flagged: a screening band wide enough
+    # for the few percent of 2D measuring error in a side-to-side ratio.
+    stance_min_ratio: float = 0.77
+    stance_max_ratio: float = 2.05
+    # Knee tracking: frontal plane projection angle at peak flexion; no validated cut-off, a
+    # screen above about 12 degrees (women) / 9 (men) or a left-right difference above 8
+    # (Munro et al. J Sport Rehabil 2012; Herrington Knee 2014). Sex unknown: 12 is used.
+    fppa_max_deg: float = 12.0
+    fppa_asymmetry_max_deg: float = 8.0
+    # Knee separation / ankle separation at the bottom falling well below its value at the
+    # top (heuristic, evidence.md): under 80% of the standing ratio.
+    knee_ankle_ratio_drop_min: float = 0.80
+    # Hips back: at the bottom the hip should sit behind the ankle (side view). Heuristic:
+    # under 15% of a thigh length behind the ankle means the knees went forward instead.
+    hip_behind_ankle_min_thigh: float = 0.15
+    # Heels: heel rising relative to the toe, in foot lengths (no validated threshold).
+    heel_rise_max_foot: float = 0.15
+    # Lockout: hip extension back to about neutral; more than 20 degrees of hip flexion left
+    # at the top is flagged (heuristic).
+    lockout_hip_flexion_max_deg: float = 20.0
+    # Tempo: a descent under about 1 s is fast for a controlled bodyweight squat.
+    descent_min_s: float = 1.0
+    # Hips shifting sideways: pelvis centre moving off the feet centre by more than a quarter
+    # of hip width at the bottom (heuristic; uneven loading of the legs).
+    hip_shift_max_hipwidth: float = 0.25
+
+
+@dataclass(frozen=True)
+class ReliabilityThresholds:
+    # Thigh or shin shorter than about 60 px gives large angle errors (evidence.md).
+    min_segment_px: float = 60.0
+    # Share of a rep's frames in which the joints it needs must be found.
+    min_joint_coverage: float = 0.7
+
+
+@dataclass(frozen=True)
+class ViewThresholds:
+    """Shoulder width over torso height (both in the picture) tells the camera's angle."""
+
+    # A person's shoulders are about 0.8-0.9 of torso height wide, face on.
+    front_min_ratio: float = 0.55
+    side_max_ratio: float = 0.25
+
+
+FILTER = FilterThresholds()
+REPS = RepThresholds()
+GATE = GateThresholds()
+FORM = FormThresholds()
+RELIABILITY = ReliabilityThresholds()
+VIEW = ViewThresholds()
+
+# The article: "Aim for 10-15 repetitions".
+TARGET_REPS_MIN = 10
+TARGET_REPS_MAX = 15
