@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ from xml.sax.saxutils import escape
 
 from glutecoach.coaching.exercises import EXERCISES
 from glutecoach.coaching.programme import TOP_LEVEL
-from glutecoach.coaching.progress import ProgressData, fault_counts
+from glutecoach.coaching.adherence import week_start
+from glutecoach.coaching.progress import ProgressData, SetSummary
 from glutecoach.coaching.screening import RED_FLAGS
 from glutecoach.report import plots
 
@@ -52,6 +54,7 @@ REFERENCES: dict[str, str] = {
 
 _FLAG_TEXT = {flag.code: flag for flag in RED_FLAGS}
 _PAGE_W = A4[0] - 3 * cm
+_MAX_FAULT_WEEKS = 10
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -152,17 +155,22 @@ def _pain(data: ProgressData, st: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 
 def _faults(data: ProgressData, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    out: list[Flowable] = [Paragraph("Form faults over time (filmed sets)", st["h"])]
-    rows = [["Session", "Good-form reps / reps", "Form score", "Faults (count)"]]
-    filmed = [(s, day_counts) for s, (_, day_counts) in zip(data.sessions, fault_counts(
-        data.sessions)) if any(x.form_score is not None for x in s.sets)]
-    for session, counts in filmed[-8:]:
-        scored = [x for x in session.sets if x.form_score is not None]
-        reps = f"{sum(x.passing_reps for x in scored)} / {sum(x.reps for x in scored)}"
-        score = f"{sum(x.form_score or 0 for x in scored) / len(scored):.0f}"
+    """Filmed sets grouped by week, so a whole programme fits in a few rows."""
+    out: list[Flowable] = [Paragraph("Form faults over time (filmed sets, by week)", st["h"])]
+    weeks: dict[date, list[SetSummary]] = defaultdict(list)
+    for session in data.sessions:
+        weeks[week_start(session.day)].extend(x for x in session.sets if x.form_score is not None)
+    rows: list[list[Any]] = [["Week of", "Good-form reps / reps", "Form score", "Faults (count)"]]
+    for monday, sets in sorted(weeks.items())[-_MAX_FAULT_WEEKS:]:
+        if not sets:
+            continue
+        counts = Counter(code for x in sets for code in x.faults)
         faults = ", ".join(f"{code.replace('_', ' ')} ({n})" for code, n in
-                           Counter(counts).most_common()) or "none"
-        rows.append([session.day.isoformat(), reps, score, Paragraph(escape(faults), st["small"])])
+                           counts.most_common()) or "none"
+        rows.append([monday.isoformat(),
+                     f"{sum(x.passing_reps for x in sets)} / {sum(x.reps for x in sets)}",
+                     f"{sum(x.form_score or 0 for x in sets) / len(sets):.0f}",
+                     Paragraph(escape(faults), st["small"])])
     if len(rows) == 1:
         return [*out, Paragraph("No filmed sets yet: form has not been checked by camera.",
                                 st["body"])]
