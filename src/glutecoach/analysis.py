@@ -7,6 +7,7 @@ RepCounter and the same checks on frames as they arrive.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,20 +69,34 @@ def analyze_file(
     estimator_factory: Callable[[], PoseEstimator] = default_estimator,
 ) -> AnalysisResult:
     """Analyse one video or keypoint file. Raises InputError for input that cannot be read."""
+    return analyze_sequence(load_sequence(path, options, progress, estimator_factory))
+
+
+def load_sequence(
+    path: Path | str,
+    options: AnalysisOptions = AnalysisOptions(),
+    progress: Progress | None = None,
+    estimator_factory: Callable[[], PoseEstimator] = default_estimator,
+) -> PoseSequence:
+    """Landmarks per frame from a video (through the pose model) or a keypoint file."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     if is_keypoint_path(path):
-        seq = load_keypoints(path, options.fps)
-    else:
-        info = probe(path)
-        seq = estimate_video_poses(path, info, estimator_factory, every_frame=options.every_frame,
-                                   progress=progress)
-    return analyze_sequence(seq)
+        return load_keypoints(path, options.fps)
+    info = probe(path)
+    return estimate_video_poses(path, info, estimator_factory, every_frame=options.every_frame,
+                                progress=progress)
 
 
 def analyze_sequence(seq: PoseSequence) -> AnalysisResult:
     """Reps, view, per-rep faults and the summary for a sequence of landmarks."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _analyze(seq)
+
+
+def _analyze(seq: PoseSequence) -> AnalysisResult:
     warnings = list(seq.notes)
     found = np.isfinite(seq.xy).all(axis=-1).any(axis=1)
     if not found.any():

@@ -1,0 +1,235 @@
+"""The glutecoach command line: a thin shell over the library. Rich output lives only here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from glutecoach.analysis import AnalysisOptions, analyze_sequence, load_sequence
+from glutecoach.errors import InputError
+from glutecoach.keypoints import is_keypoint_path
+from glutecoach.types import AnalysisResult
+from glutecoach.video import VIDEO_SUFFIXES
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Squat coaching for glute strengthening: reps and rep-by-rep form cues.")
+console = Console(stderr=True)
+out = Console()
+
+
+def fail(message: str, code: int = 2) -> None:
+    """One line on stderr, no traceback, non-zero exit."""
+    typer.echo(f"glutecoach: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _inputs(path: Path) -> list[Path]:
+    if path.is_dir() and not is_keypoint_path(path):
+        items = sorted(p for p in path.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES | {".npy"}
+                       or (p.is_dir() and is_keypoint_path(p)))
+        if not items:
+            fail(f"{path}: folder holds no videos or keypoint files")
+        return items
+    return [path]
+
+
+def _analyse_one(path: Path, options: AnalysisOptions, csv_out: Optional[Path] = None,
+                 video_out: Optional[Path] = None, progress: Any = None) -> AnalysisResult:
+    seq = load_sequence(path, options, progress)
+    result = analyze_sequence(seq)
+    if csv_out is not None:
+        from glutecoach.render import write_csv
+        write_csv(seq, csv_out)
+    if video_out is not None:
+        if result.source.kind != "video":
+            raise InputError(f"{path}: --video needs a video input, not keypoints")
+        from glutecoach.render import write_annotated_video
+        write_annotated_video(path, seq, result, video_out)
+    return result
+
+
+def _worker(path: str, fps: float, every_frame: bool) -> dict[str, Any]:
+    try:
+        return analyze_sequence(load_sequence(Path(path), AnalysisOptions(fps, every_frame))).to_dict()
+    except InputError as exc:
+        return {"error": str(exc), "source": {"path": path}}
+
+
+@app.command()
+def analyze(
+    input: Annotated[Path, typer.Argument(help="Video, keypoint file (.npy), OpenPose JSON folder, or a folder of these.")],
+    json_out: Annotated[Optional[str], typer.Option("--json", help="Write the glutecoach.analysis/1 JSON here ('-' for stdout).")] = None,
+    csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Per-frame landmarks and angles (single input).")] = None,
+    video_out: Annotated[Optional[Path], typer.Option("--video", help="Annotated MP4 (single video input).")] = None,
+    fps: Annotated[float, typer.Option(help="Frame rate of keypoint input.")] = 30.0,
+    every_frame: Annotated[bool, typer.Option("--every-frame", help="Run the pose model on every frame (slower).")] = False,
+    workers: Annotated[int, typer.Option(help="Parallel processes for a folder (0 = one per core).")] = 0,
+    ray: Annotated[Optional[str], typer.Option("--ray", help="Run a folder on a Ray cluster: 'auto' or an address.")] = None,
+) -> None:
+    """Count squat reps and check every cue of the article, rep by rep."""
+    if fps <= 0:
+        fail(f"--fps must be positive, got {fps}")
+    if not input.exists():
+        fail(f"{input}: no such file or folder")
+    items = _inputs(input)
+    options = AnalysisOptions(fps=fps, every_frame=every_frame)
+    if len(items) == 1:
+        results = [_single(items[0], options, csv_out, video_out)]
+    else:
+        if csv_out or video_out:
+            fail("--csv and --video take a single input, not a folder")
+        results = _batch(items, options, workers, ray)
+    docs = [r if isinstance(r, dict) else r.to_dict() for r in results]
+    ok = [d for d in docs if "error" not in d]
+    for d in ok:
+        _print_result(d)
+    failed = [d for d in docs if "error" in d]
+    for d in failed:
+        console.print(f"[red]failed[/red] {d['error']}")
+    if json_out:
+        payload: Any = docs[0] if len(docs) == 1 else {"schema": "glutecoach.batch/1", "results": docs}
+        text = json.dumps(payload, indent=2)
+        if json_out == "-":
+            sys.stdout.write(text + "\n")
+        else:
+            Path(json_out).write_text(text + "\n")
+    if failed:
+        raise typer.Exit(2 if len(failed) == len(docs) else 1)
+
+
+def _single(path: Path, options: AnalysisOptions, csv_out: Optional[Path], video_out: Optional[Path]) -> AnalysisResult:
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(f"Analysing {path.name}", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            return _analyse_one(path, options, csv_out, video_out, tick)
+        except InputError as exc:
+            bar.stop()
+            fail(str(exc))
+            raise  # unreachable
+
+
+def _batch(items: list[Path], options: AnalysisOptions, workers: int, ray: Optional[str]) -> list[dict[str, Any]]:
+    if ray:
+        from glutecoach.batch_ray import analyse_on_ray
+        return analyse_on_ray([str(p) for p in items], options.fps, options.every_frame, ray)
+    n = workers or min(len(items), os.cpu_count() or 1)
+    results: dict[str, dict[str, Any]] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(f"Analysing {len(items)} files on {n} process(es)", total=len(items))
+        with ProcessPoolExecutor(max_workers=n) as pool:
+            futures = {pool.submit(_worker, str(p), options.fps, options.every_frame): p for p in items}
+            for fut in as_completed(futures):
+                p = futures[fut]
+                try:
+                    results[str(p)] = fut.result()
+                except Exception as exc:  # a crashed worker must not stop the batch
+                    results[str(p)] = {"error": f"{p}: {type(exc).__name__}: {exc}", "source": {"path": str(p)}}
+                bar.advance(task)
+    return [results[str(p)] for p in items]
+
+
+def _print_result(d: dict[str, Any]) -> None:
+    src = d["source"]
+    s = d["summary"]
+    out.print(f"[bold]{Path(src['path']).name}[/bold]: {src['kind']}, {src['duration_s']:.1f} s, "
+              f"view {d['view']}, squat detected: {'yes' if d['squat_detected'] else 'no'}")
+    out.print(f"[bold green]{s['headline']}[/bold green]")
+    if d["reps"]:
+        table = Table(show_lines=False)
+        for col in ("rep", "time (s)", "score", "cues"):
+            table.add_column(col)
+        for r in d["reps"]:
+            if not r["reliable"]:
+                cues = f"[yellow]not judged: {r['unreliable_reason']}[/yellow]"
+            elif r["faults"]:
+                cues = "\n".join(f"{'[red]' if f['severity'] == 'fault' else '[yellow]'}{f['cue']}[/] ({f['message']})" for f in r["faults"])
+            else:
+                cues = "[green]" + (r["praise"] or "Good rep") + "[/green]"
+            table.add_row(str(r["index"] + 1), f"{r['start_s']:.1f}-{r['end_s']:.1f}",
+                          "-" if r["score"] is None else str(r["score"]), cues)
+        out.print(table)
+        nc = {n["code"]: n for r in d["reps"] for n in r["not_checked"]}
+        if nc:
+            out.print("[dim]Not checked from this recording: " + "; ".join(
+                f"{c.replace('_', ' ')} ({n['reason']})" for c, n in nc.items()) + "[/dim]")
+    if s["top_cues"]:
+        out.print("Focus next time: " + " ".join(c["cue"] for c in s["top_cues"]))
+    if s["praise"]:
+        out.print(f"[green]{s['praise']}[/green]")
+    if s["form_score"] is not None:
+        out.print(f"Form score: {s['form_score']}/100")
+    for w in d["warnings"]:
+        out.print(f"[yellow]Note:[/yellow] {w}")
+    out.print()
+
+
+@app.command()
+def evaluate(
+    data: Annotated[Path, typer.Argument(help="A data folder laid out like ../shared/data.")],
+    json_out: Annotated[Optional[Path], typer.Option("--json")] = None,
+    every_frame: Annotated[bool, typer.Option("--every-frame")] = False,
+) -> None:
+    """Accuracy on labelled data: rep counts, the exercise gate, fault precision/recall/F1."""
+    from glutecoach.evaluate import evaluate as run_evaluation
+
+    if not data.is_dir():
+        fail(f"{data}: not a folder")
+    with Progress(TextColumn("{task.description}"), BarColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("Evaluating", total=None)
+        ev = run_evaluation(data, AnalysisOptions(every_frame=every_frame),
+                            on_item=lambda name: bar.update(task, description=f"Evaluating {name}"))
+    tot = ev.totals()
+    table = Table(title="Rep counting and exercise gate")
+    table.add_column("measure")
+    table.add_column("result")
+    for k, (a, b) in tot.items():
+        table.add_row(k.replace("_", " "), f"{a}/{b}")
+    out.print(table)
+    ft = Table(title="Faults on QoM labelled reps")
+    for col in ("fault", "TP", "FP", "FN", "precision", "recall", "F1"):
+        ft.add_column(col)
+    for code, c in ev.faults.items():
+        ft.add_row(code, str(c["tp"]), str(c["fp"]), str(c["fn"]), f"{c['precision']:.2f}",
+                   f"{c['recall']:.2f}", f"{c['f1']:.2f}")
+    out.print(ft)
+    detail = Table(title="Per file")
+    for col in ("file", "exercise", "truth", "got"):
+        detail.add_column(col)
+    for v in ev.videos:
+        detail.add_row(v["file"], v["exercise"], "|".join(map(str, v["accept"])), str(v["got"]))
+    for s in ev.sequences:
+        detail.add_row(s["file"], s["exercise"], str(s["truth"]), str(s["got"]))
+    out.print(detail)
+    if json_out:
+        json_out.write_text(json.dumps(ev.to_dict(), indent=2))
+
+
+try:
+    from glutecoach.cli_coaching import register as _register_coaching
+except ImportError:  # pragma: no cover - the coaching layer is part of the package
+    _register_coaching = None
+if _register_coaching is not None:
+    _register_coaching(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
