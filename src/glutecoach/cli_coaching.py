@@ -260,7 +260,8 @@ def log(
               f"form{score}.")
     if analysis:
         for cue in (analysis.get("summary") or {}).get("top_cues", [])[:3]:
-            out.print(f"  • {cue}")
+            text = cue.get("cue", "") if isinstance(cue, dict) else str(cue)
+            out.print(f"  • {text}")
         praise = (analysis.get("summary") or {}).get("praise")
         if praise:
             out.print(f"  [green]{praise}[/green]")

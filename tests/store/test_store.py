@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +14,7 @@ from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.screening import RED_FLAG_CODES, parse_answers, screen
 from glutecoach.coaching.sets import counts_from_reps
 from glutecoach.store import service
-from glutecoach.store.db import Database
+from glutecoach.store.db import Database, database_url
 from glutecoach.store.models import (
     Appointment,
     Availability,
@@ -220,3 +221,17 @@ def test_passwords_are_argon2_hashed() -> None:
     assert not verify_password("garbage", "correct horse")
     with pytest.raises(InvalidField, match="^password:"):
         hash_password("short")
+
+
+def test_default_database_is_sqlite_in_the_user_data_dir(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without GLUTECOACH_DATABASE_URL the embedded default is created on first use."""
+    monkeypatch.delenv("GLUTECOACH_DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    expected = tmp_path / "data" / "glutecoach" / "glutecoach.db"
+    assert database_url() == f"sqlite:///{expected}"
+    db = Database.open()
+    assert expected.is_file() and "people" in db.table_names()
+    db.dispose()
+    monkeypatch.setenv("GLUTECOACH_DATABASE_URL", "sqlite:///elsewhere.db")
+    assert database_url() == "sqlite:///elsewhere.db"
