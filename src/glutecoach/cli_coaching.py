@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -88,8 +88,12 @@ def _write_json_atomic(path: Path, payload: Any) -> None:
 
 def _ask_answers() -> dict[str, Any]:
     """Ask the screening questions one by one (same format as the answers file)."""
-    from glutecoach.coaching.screening import PREVIOUS_INJURY_CHOICES, RED_FLAGS, START_BACK_QUESTIONS
     from glutecoach.coaching import rules
+    from glutecoach.coaching.screening import (
+        PREVIOUS_INJURY_CHOICES,
+        RED_FLAGS,
+        START_BACK_QUESTIONS,
+    )
 
     out.print("[bold]Safety questions[/bold] (answer y or n)")
     flags = {flag.code: typer.confirm(flag.question, default=False) for flag in RED_FLAGS}
@@ -100,24 +104,28 @@ def _ask_answers() -> dict[str, Any]:
     return {
         "red_flags": flags,
         "start_back": items,
-        "pain": {"back": typer.prompt("Back pain now, 0-10", type=int),
-                 "knee": typer.prompt("Knee pain now, 0-10", type=int)},
+        "pain": {
+            "back": typer.prompt("Back pain now, 0-10", type=int),
+            "knee": typer.prompt("Knee pain now, 0-10", type=int),
+        },
         "age": typer.prompt("Age", type=int),
         "sitting_hours_per_day": typer.prompt("Hours sitting a day", type=float),
-        "active_days_per_week": typer.prompt("Days a week you are active for 30 minutes",
-                                             type=int),
+        "active_days_per_week": typer.prompt("Days a week you are active for 30 minutes", type=int),
         "previous_injury": typer.prompt(
-            f"Previous injury ({', '.join(PREVIOUS_INJURY_CHOICES)})", default="none"),
+            f"Previous injury ({', '.join(PREVIOUS_INJURY_CHOICES)})", default="none"
+        ),
     }
 
 
 def _show_screening(result: Any) -> None:
     sb = result.start_back
     colour = {"urgent": "red", "soon": "yellow", "none": "green"}[result.referral]
-    lines = [f"Red flags: {', '.join(result.red_flags) or 'none'}",
-             f"Referral: [{colour}]{result.referral}[/{colour}]",
-             f"STarT Back: total {sb.total}/9, distress {sb.distress}/5 -> {sb.risk} risk",
-             f"Programme allowed: {'yes' if result.programme_allowed else 'NO'}"]
+    lines = [
+        f"Red flags: {', '.join(result.red_flags) or 'none'}",
+        f"Referral: [{colour}]{result.referral}[/{colour}]",
+        f"STarT Back: total {sb.total}/9, distress {sb.distress}/5 -> {sb.risk} risk",
+        f"Programme allowed: {'yes' if result.programme_allowed else 'NO'}",
+    ]
     if result.starting_level is not None:
         lines.append(f"Starting level: {result.starting_level}")
     lines += ["", *[f"• {a}" for a in result.advice]]
@@ -126,12 +134,12 @@ def _show_screening(result: Any) -> None:
 
 def screen(
     person: Annotated[str, typer.Option(help="Name or email of the person.")],
-    answers: Annotated[Optional[Path], typer.Option(help="Answers JSON file (see docs).")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the result here.")]
-    = None,
+    answers: Annotated[Path | None, typer.Option(help="Answers JSON file (see docs).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the result here.")] = None,
 ) -> None:
     """Screen for red flags and STarT Back risk before the programme."""
-    from glutecoach.coaching.screening import parse_answers, screen as run_screen
+    from glutecoach.coaching.screening import parse_answers
+    from glutecoach.coaching.screening import screen as run_screen
     from glutecoach.store import service
 
     with _input_errors():
@@ -147,9 +155,14 @@ def screen(
                 someone = service.find_person(session, person)
                 row = service.save_screening(session, someone, parsed, result)
                 if json_out is not None:
-                    _write_json_atomic(json_out, {"person": someone.email,
-                                                  "taken_at": row.taken_at.isoformat(),
-                                                  **result.to_dict()})
+                    _write_json_atomic(
+                        json_out,
+                        {
+                            "person": someone.email,
+                            "taken_at": row.taken_at.isoformat(),
+                            **result.to_dict(),
+                        },
+                    )
                     written = True
         except BaseException:
             if written and json_out is not None:
@@ -165,25 +178,41 @@ def plan(person: Annotated[str, typer.Option(help="Name or email of the person."
     """Build today's plan from the screening and training history."""
     from glutecoach.store import service
 
-    with _input_errors():
-        with _database().session_scope() as session:
-            outcome = service.build_plan(session, service.find_person(session, person))
+    with _input_errors(), _database().session_scope() as session:
+        outcome = service.build_plan(session, service.find_person(session, person))
     if outcome.blocked:
-        out.print(Panel("\n".join(["The screening blocks the programme until a clinician "
-                                   "clears it.", "", *outcome.advice]),
-                        title="No plan today", border_style="red"))
+        out.print(
+            Panel(
+                "\n".join(
+                    [
+                        ("The screening blocks the programme until a clinician clears it."),
+                        "",
+                        *outcome.advice,
+                    ]
+                ),
+                title="No plan today",
+                border_style="red",
+            )
+        )
         raise typer.Exit(EXIT_BLOCKED)
     decision = outcome.decision
+    assert decision is not None  # an unblocked outcome always carries its decision
     state = decision.state
-    out.print(f"[bold]Level {state.level}[/bold] · {state.sessions_per_week} sessions a week · "
-              f"[cyan]{decision.action}[/cyan]: {decision.reason}")
+    out.print(
+        f"[bold]Level {state.level}[/bold] · {state.sessions_per_week} sessions a week · "
+        f"[cyan]{decision.action}[/cyan]: {decision.reason}"
+    )
     table = Table(title="Today's plan", show_lines=True)
     for column in ("Exercise", "Dose", "How", "Cues"):
         table.add_column(column)
     for item in outcome.items:
         name = f"[bold]{item.exercise.name}[/bold]" + (" (key)" if item.key else "")
-        table.add_row(name, f"{item.sets} x {item.reps}", "\n".join(item.exercise.instructions),
-                      "\n".join(item.exercise.cues))
+        table.add_row(
+            name,
+            f"{item.sets} x {item.reps}",
+            "\n".join(item.exercise.instructions),
+            "\n".join(item.exercise.cues),
+        )
     out.print(table)
 
 
@@ -216,10 +245,10 @@ def _keep(video: Path, person_id: int) -> Path:
 def log(
     person: Annotated[str, typer.Option(help="Name or email of the person.")],
     exercise: Annotated[str, typer.Option(help="Exercise code, e.g. squat, glute_bridge.")],
-    video: Annotated[Optional[Path], typer.Option(help="Video of the set to analyse.")] = None,
-    reps: Annotated[Optional[int], typer.Option(help="Reps done (without a camera).")] = None,
-    pain_before: Annotated[Optional[int], typer.Option(help="Pain before, 0-10.")] = None,
-    pain_after: Annotated[Optional[int], typer.Option(help="Pain after, 0-10.")] = None,
+    video: Annotated[Path | None, typer.Option(help="Video of the set to analyse.")] = None,
+    reps: Annotated[int | None, typer.Option(help="Reps done (without a camera).")] = None,
+    pain_before: Annotated[int | None, typer.Option(help="Pain before, 0-10.")] = None,
+    pain_after: Annotated[int | None, typer.Option(help="Pain after, 0-10.")] = None,
     keep_video: Annotated[bool, typer.Option(help="Keep a copy of the video.")] = False,
 ) -> None:
     """Log one set, from a video (analysed) or a rep count."""
@@ -248,16 +277,24 @@ def log(
             with db.session_scope() as session:
                 someone = service.find_person(session, person)
                 kept = _keep(video, someone.id) if keep_video and video else None
-                service.log_set(session, someone, exercise, counts, analysis=analysis,
-                                video_path=str(kept) if kept else None,
-                                pain_before=pain_before, pain_after=pain_after)
+                service.log_set(
+                    session,
+                    someone,
+                    exercise,
+                    counts,
+                    analysis=analysis,
+                    video_path=str(kept) if kept else None,
+                    pain_before=pain_before,
+                    pain_after=pain_after,
+                )
         except BaseException:
             if kept is not None:
                 kept.unlink(missing_ok=True)
             raise
     score = "" if counts.form_score is None else f", form score {counts.form_score:.0f}/100"
-    out.print(f"Logged {chosen.name}: {counts.reps} reps, {counts.passing_reps} with good "
-              f"form{score}.")
+    out.print(
+        f"Logged {chosen.name}: {counts.reps} reps, {counts.passing_reps} with good form{score}."
+    )
     if analysis:
         for cue in (analysis.get("summary") or {}).get("top_cues", [])[:3]:
             text = cue.get("cue", "") if isinstance(cue, dict) else str(cue)
@@ -269,8 +306,8 @@ def log(
 
 def pain(
     person: Annotated[str, typer.Option(help="Name or email of the person.")],
-    back: Annotated[Optional[int], typer.Option(help="Back pain now, 0-10.")] = None,
-    knee: Annotated[Optional[int], typer.Option(help="Knee pain now, 0-10.")] = None,
+    back: Annotated[int | None, typer.Option(help="Back pain now, 0-10.")] = None,
+    knee: Annotated[int | None, typer.Option(help="Knee pain now, 0-10.")] = None,
 ) -> None:
     """Record today's pain (used to tell whether a flare settled by the next day)."""
     from glutecoach.store import service
@@ -314,14 +351,19 @@ def progress(
     for trend in data.trends:
         table.add_row(f"Pain ({trend.region})", trend.sentence().split(": ", 1)[1])
     pct = "n/a" if a.adherence_pct is None else f"{a.adherence_pct:.0f}%"
-    table.add_row("Adherence", f"{a.sessions} training days, {pct} of plan, "
-                  f"{a.missed_sessions} missed")
-    table.add_row("Streak", f"{a.current_streak_weeks} weeks on plan (best "
-                  f"{a.longest_streak_weeks}), {a.training_day_streak} days in a row")
+    table.add_row(
+        "Adherence", f"{a.sessions} training days, {pct} of plan, {a.missed_sessions} missed"
+    )
+    table.add_row(
+        "Streak",
+        f"{a.current_streak_weeks} weeks on plan (best "
+        f"{a.longest_streak_weeks}), {a.training_day_streak} days in a row",
+    )
     if data.programme:
         p = data.programme
-        table.add_row("Programme", f"level {p['level']}: {p['exercise']} {p['sets']}x"
-                      f"{p['target_reps']}")
+        table.add_row(
+            "Programme", f"level {p['level']}: {p['exercise']} {p['sets']}x{p['target_reps']}"
+        )
     out.print(table)
     for path in paths:
         out.print(f"wrote {path}")
@@ -354,13 +396,10 @@ def _read_password() -> str:
 def users_add(
     email: Annotated[str, typer.Argument(help="Email, used to sign in.")],
     role: Annotated[Role, typer.Option(help="patient or clinician.")] = Role.patient,
-    name: Annotated[Optional[str], typer.Option(help="Display name (default: from email).")]
-    = None,
+    name: Annotated[str | None, typer.Option(help="Display name (default: from email).")] = None,
     timezone: Annotated[str, typer.Option(help="IANA time zone, e.g. Europe/London.")] = "UTC",
-    clinician: Annotated[Optional[str], typer.Option(help="Clinician's email (patients).")]
-    = None,
-    no_password: Annotated[bool, typer.Option(help="CLI-only user without a password.")]
-    = False,
+    clinician: Annotated[str | None, typer.Option(help="Clinician's email (patients).")] = None,
+    no_password: Annotated[bool, typer.Option(help="CLI-only user without a password.")] = False,
 ) -> None:
     """Add a patient or clinician; the password comes from a prompt or stdin."""
     from glutecoach.store import service
@@ -370,9 +409,15 @@ def users_add(
         hashed = None if no_password else hash_password(_read_password())
         with _database().session_scope() as session:
             lead = service.find_person(session, clinician) if clinician else None
-            person = service.create_person(session, email, name or email.split("@")[0],
-                                           role=role.value, password_hash=hashed,
-                                           clinician=lead, timezone=timezone)
+            person = service.create_person(
+                session,
+                email,
+                name or email.split("@")[0],
+                role=role.value,
+                password_hash=hashed,
+                clinician=lead,
+                timezone=timezone,
+            )
             label = f"{person.name} <{person.email}> ({person.role})"
     out.print(f"added {label}")
 

@@ -7,9 +7,18 @@ import pytest
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.exercises import EXERCISES, get_exercise
 
-ISSUE_EXERCISES = {"chair_squat", "squat", "glute_bridge", "clamshell",
-                   "side_lying_hip_abduction", "split_squat", "step_up", "single_leg_bridge",
-                   "hip_thrust", "single_leg_squat"}
+ISSUE_EXERCISES = {
+    "chair_squat",
+    "squat",
+    "glute_bridge",
+    "clamshell",
+    "side_lying_hip_abduction",
+    "split_squat",
+    "step_up",
+    "single_leg_bridge",
+    "hip_thrust",
+    "single_leg_squat",
+}
 
 
 def test_all_ten_exercises_exist() -> None:
@@ -32,8 +41,13 @@ def test_only_squats_are_video_checked() -> None:
 
 def test_squat_instructions_follow_the_article() -> None:
     text = " ".join(EXERCISES["squat"].instructions + EXERCISES["squat"].cues).lower()
-    for phrase in ("shoulder-width", "toes slightly turned out", "as far as comfortable",
-                   "heels", "squeez"):
+    for phrase in (
+        "shoulder-width",
+        "toes slightly turned out",
+        "as far as comfortable",
+        "heels",
+        "squeez",
+    ):
         assert phrase in text
 
 

@@ -24,12 +24,15 @@ START = date(2026, 11, 2)
 STATE = ProgrammeState(level=2, target_reps=10, sets=2)  # bodyweight squat, 2 x 10
 
 
-def sessions(*passing: int | None, pain: list[tuple[int, int, int | None]] | None = None
-             ) -> list[SessionRecord]:
+def sessions(
+    *passing: int | None, pain: list[tuple[int, int, int | None]] | None = None
+) -> list[SessionRecord]:
     """Records two days apart; ``pain`` gives (before, after, next day) per session."""
     pain = pain or [(2, 2, 2)] * len(passing)
-    return [SessionRecord(START + timedelta(days=2 * i), reps, *pain[i])
-            for i, reps in enumerate(passing)]
+    return [
+        SessionRecord(START + timedelta(days=2 * i), reps, *pain[i])
+        for i, reps in enumerate(passing)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -107,13 +110,22 @@ def test_plans_stay_inside_acsm_and_the_article(level: int, reps: int) -> None:
         assert rules.ARTICLE_REPS_MIN <= item.reps <= rules.ARTICLE_REPS_MAX
         assert rules.ACSM_REPS_MIN <= item.reps <= rules.ACSM_REPS_MAX
         assert rules.ACSM_SETS_MIN <= item.sets <= rules.ACSM_SETS_MAX
-    assert rules.ACSM_SESSIONS_PER_WEEK_MIN <= state.sessions_per_week \
+    assert (
+        rules.ACSM_SESSIONS_PER_WEEK_MIN
+        <= state.sessions_per_week
         <= rules.ACSM_SESSIONS_PER_WEEK_MAX
+    )
 
 
 def test_ladder_follows_the_evidence_order() -> None:
     keys = [level.key for level in LADDER]
-    assert keys == ["glute_bridge", "chair_squat", "squat", "split_squat", "step_up",
-                    "single_leg_squat"]
+    assert keys == [
+        "glute_bridge",
+        "chair_squat",
+        "squat",
+        "split_squat",
+        "step_up",
+        "single_leg_squat",
+    ]
     for level in LADDER:
         assert all(code in EXERCISES for code in (level.key, *level.support))

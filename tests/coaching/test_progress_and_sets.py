@@ -30,9 +30,10 @@ def test_meaningful_change(first: int, last: int, direction: str) -> None:
 
 def test_pain_trend_uses_first_and_latest_of_a_region() -> None:
     t0 = datetime(2026, 11, 2, tzinfo=timezone.utc)
-    points = [PainPoint(t0 + timedelta(days=i), region, score)
-              for i, (region, score) in enumerate([("back", 6), ("knee", 1), ("back", 5),
-                                                   ("back", 3)])]
+    points = [
+        PainPoint(t0 + timedelta(days=i), region, score)
+        for i, (region, score) in enumerate([("back", 6), ("knee", 1), ("back", 5), ("back", 3)])
+    ]
     trend = pain_trend(points, "back")
     assert (trend.first, trend.last, trend.change, trend.direction) == (6, 3, -3, "better")
     assert trend.sentence() == "back: 6/10 -> 3/10 (-3), better"
@@ -40,15 +41,21 @@ def test_pain_trend_uses_first_and_latest_of_a_region() -> None:
 
 
 def rep(reliable: bool, *severities: str) -> dict[str, Any]:
-    return {"reliable": reliable, "faults": [
-        {"code": f"fault_{i}", "severity": s, "value": 1, "threshold": 0, "cue": "x"}
-        for i, s in enumerate(severities)]}
+    return {
+        "reliable": reliable,
+        "faults": [
+            {"code": f"fault_{i}", "severity": s, "value": 1, "threshold": 0, "cue": "x"}
+            for i, s in enumerate(severities)
+        ],
+    }
 
 
 def test_counts_from_analysis() -> None:
-    result = {"schema": "glutecoach.analysis/1",
-              "reps": [rep(True), rep(True, "advice"), rep(True, "fault"), rep(False)],
-              "summary": {"form_score": 72.5}}
+    result = {
+        "schema": "glutecoach.analysis/1",
+        "reps": [rep(True), rep(True, "advice"), rep(True, "fault"), rep(False)],
+        "summary": {"form_score": 72.5},
+    }
     counts = counts_from_analysis(result)
     assert (counts.reps, counts.passing_reps, counts.form_score) == (4, 2, 72.5)
     assert counts.faults == ["fault_0"]

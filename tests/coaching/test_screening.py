@@ -99,11 +99,16 @@ def test_urgent_wins_over_soon() -> None:
     [
         ({"pain": {"back": 1, "knee": 0}, "active_days_per_week": 3}, 2),
         ({"pain": {"back": 1, "knee": 0}, "active_days_per_week": 3, "age": 70}, 1),
-        ({"pain": {"back": 1, "knee": 0}, "active_days_per_week": 3,
-          "previous_injury": "knee"}, 1),
+        ({"pain": {"back": 1, "knee": 0}, "active_days_per_week": 3, "previous_injury": "knee"}, 1),
         ({"pain": {"back": 8, "knee": 0}, "active_days_per_week": 3}, 0),
-        ({"pain": {"back": 1, "knee": 0}, "active_days_per_week": 3,
-          "start_back": [0, 0, 0, 0, 1, 1, 1, 1, "extremely"]}, 0),
+        (
+            {
+                "pain": {"back": 1, "knee": 0},
+                "active_days_per_week": 3,
+                "start_back": [0, 0, 0, 0, 1, 1, 1, 1, "extremely"],
+            },
+            0,
+        ),
     ],
 )
 def test_starting_level(changes: dict[str, Any], level: int) -> None:
@@ -111,8 +116,11 @@ def test_starting_level(changes: dict[str, Any], level: int) -> None:
 
 
 def test_risk_factors_shape_advice() -> None:
-    result = screen(parse_answers(answers(age=55, previous_injury="back",
-                                          sitting_hours_per_day=2, active_days_per_week=4)))
+    result = screen(
+        parse_answers(
+            answers(age=55, previous_injury="back", sitting_hours_per_day=2, active_days_per_week=4)
+        )
+    )
     assert result.risk_factors == ["previous_injury", "age"]
     assert any("over 50" in line for line in result.advice)
     assert result.advice[-1].endswith("not a diagnosis.")

@@ -30,38 +30,70 @@ def make_data(n_sessions: int = 24, flags: list[str] | None = None) -> ProgressD
         at = T0 + timedelta(days=2 * i + (i // 3))
         before = max(0, 6 - i // 4)
         faults = ["knee_valgus"] * (3 if i < 8 else 0) + ["trunk_lean"] * (i % 3)
-        sets = [SetSummary("squat", 10 + i % 6, 8 + i % 6, 60 + i, faults),
-                SetSummary("glute_bridge", 12, 12, None)]
+        sets = [
+            SetSummary("squat", 10 + i % 6, 8 + i % 6, 60 + i, faults),
+            SetSummary("glute_bridge", 12, 12, None),
+        ]
         sessions.append(SessionSummary(at.date(), before, before + (i % 2), sets))
         pain.append(PainPoint(at, "session", before))
         pain.append(PainPoint(at + timedelta(hours=1), "back", max(0, 7 - i // 3)))
-    history = [{"level": 1 + i // 3, "exercise": "squat", "target_reps": 10 + 2 * (i % 3),
-                "sets": 2, "sessions_per_week": 3,
-                "started_at": (T0 + timedelta(days=7 * i)).isoformat(),
-                "reason": "12+ good reps of squat in 2 sessions in a row (2-for-2 rule)"}
-               for i in range(9)]
+    history = [
+        {
+            "level": 1 + i // 3,
+            "exercise": "squat",
+            "target_reps": 10 + 2 * (i % 3),
+            "sets": 2,
+            "sessions_per_week": 3,
+            "started_at": (T0 + timedelta(days=7 * i)).isoformat(),
+            "reason": "12+ good reps of squat in 2 sessions in a row (2-for-2 rule)",
+        }
+        for i in range(9)
+    ]
     today = T0.date() + timedelta(days=70)
     return ProgressData(
-        person_name="Ann Example", person_email="ann@example.org", today=today,
-        screening={"red_flags": flags or [], "referral": "soon" if flags else "none",
-                   "start_back": {"total": 5, "distress": 4, "risk": "high"},
-                   "programme_allowed": True, "risk_factors": ["prolonged_sitting", "age"],
-                   "pain": {"back": 7, "knee": 2}, "advice": []},
-        screening_day=T0.date(), programme=history[-1], programme_history=history,
-        sessions=sessions, pain=pain,
+        person_name="Ann Example",
+        person_email="ann@example.org",
+        today=today,
+        screening={
+            "red_flags": flags or [],
+            "referral": "soon" if flags else "none",
+            "start_back": {"total": 5, "distress": 4, "risk": "high"},
+            "programme_allowed": True,
+            "risk_factors": ["prolonged_sitting", "age"],
+            "pain": {"back": 7, "knee": 2},
+            "advice": [],
+        },
+        screening_day=T0.date(),
+        programme=history[-1],
+        programme_history=history,
+        sessions=sessions,
+        pain=pain,
         trends=[pain_trend(pain, r) for r in ("back", "knee", "session")],
-        adherence=adherence([s.day for s in sessions], today, 3, since=T0.date()))
+        adherence=adherence([s.day for s in sessions], today, 3, since=T0.date()),
+    )
 
 
 def empty_data() -> ProgressData:
-    return ProgressData("New Person", "new@example.org", date(2026, 11, 2), None, None, None,
-                        [], [], [], [], adherence([], date(2026, 11, 2), 3))
+    return ProgressData(
+        "New Person",
+        "new@example.org",
+        date(2026, 11, 2),
+        None,
+        None,
+        None,
+        [],
+        [],
+        [],
+        [],
+        adherence([], date(2026, 11, 2), 3),
+    )
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])
 @pytest.mark.parametrize("factory", [make_data, empty_data])
-def test_plots_are_written(tmp_path: Path, fmt: plots.ImageFormat,
-                           factory: Callable[[], ProgressData]) -> None:
+def test_plots_are_written(
+    tmp_path: Path, fmt: plots.ImageFormat, factory: Callable[[], ProgressData]
+) -> None:
     paths = plots.write_all(factory(), tmp_path / "p", fmt)
     assert [p.name for p in paths] == [f"pain.{fmt}", f"reps.{fmt}", f"adherence.{fmt}"]
     for path in paths:
@@ -86,10 +118,23 @@ def test_full_report_fits_two_pages_with_every_section(tmp_path: Path) -> None:
     pages, text = pdf_text(out)
     assert 1 <= pages <= 2
     squashed = " ".join(text.split())
-    for needle in ("Screening and red flags", "Have you ever had cancer?", "soon referral",
-                   "high risk", "Programme and level", "Adherence", "Pain trend",
-                   "back: 7/10 -> 0/10 (-7), better", "2 points or 30%", "Form faults over time",
-                   "knee valgus", "References", "Farrar", "Hill", "not a diagnosis"):
+    for needle in (
+        "Screening and red flags",
+        "Have you ever had cancer?",
+        "soon referral",
+        "high risk",
+        "Programme and level",
+        "Adherence",
+        "Pain trend",
+        "back: 7/10 -> 0/10 (-7), better",
+        "2 points or 30%",
+        "Form faults over time",
+        "knee valgus",
+        "References",
+        "Farrar",
+        "Hill",
+        "not a diagnosis",
+    ):
         assert needle in squashed, needle
 
 
@@ -108,8 +153,9 @@ def test_references_come_only_from_evidence_md() -> None:
             assert first_author in evidence, first_author
 
 
-def test_failed_report_leaves_the_old_file_untouched(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_report_leaves_the_old_file_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "r.pdf"
     out.write_bytes(b"old")
 

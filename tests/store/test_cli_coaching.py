@@ -29,13 +29,16 @@ ANSWERS: dict[str, Any] = {
     "red_flags": {code: False for code in RED_FLAG_CODES},
     "start_back": [0, 1, 0, 0, 1, 0, 0, 1, "moderately"],
     "pain": {"back": 4, "knee": 2},
-    "age": 46, "sitting_hours_per_day": 9, "active_days_per_week": 1, "previous_injury": "none",
+    "age": 46,
+    "sitting_hours_per_day": 9,
+    "active_days_per_week": 1,
+    "previous_injury": "none",
 }
 ALL_TABLES = (Person, Screening, Questionnaire, PainEntry, Programme, TrainingSession, ExerciseSet)
 
 
 @pytest.fixture
-def cli(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> "Cli":
+def cli(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
     monkeypatch.setenv("GLUTECOACH_DATABASE_URL", db_url)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     return Cli(db_url, tmp_path)
@@ -61,27 +64,37 @@ class Cli:
     def counts(self) -> dict[str, int]:
         db = Database.open(self.url)
         with db.session_scope() as session:
-            found = {m.__tablename__: int(session.scalar(
-                sa.select(sa.func.count()).select_from(m)) or 0) for m in ALL_TABLES}
+            found = {
+                m.__tablename__: int(session.scalar(sa.select(sa.func.count()).select_from(m)) or 0)
+                for m in ALL_TABLES
+            }
         db.dispose()
         return found
 
     def add_patient(self, email: str = "ann@example.org", name: str = "Ann") -> None:
-        result = self("users", "add", email, "--role", "patient", "--name", name,
-                      "--no-password")
+        result = self("users", "add", email, "--role", "patient", "--name", name, "--no-password")
         assert result.exit_code == 0, result.output
 
 
 def test_whole_journey(cli: Cli) -> None:
-    added = cli("users", "add", "doc@example.org", "--role", "clinician", "--name", "Dr Lee",
-                input="long enough pw\n")
+    added = cli(
+        "users",
+        "add",
+        "doc@example.org",
+        "--role",
+        "clinician",
+        "--name",
+        "Dr Lee",
+        input="long enough pw\n",
+    )
     assert added.exit_code == 0, added.output
     assert "Dr Lee <doc@example.org> (clinician)" in added.stdout
     cli.add_patient()
 
     json_out = cli.folder / "out" / "screening.json"
-    screened = cli("screen", "--person", "Ann", "--answers", cli.answers_file(ANSWERS),
-                   "--json", str(json_out))
+    screened = cli(
+        "screen", "--person", "Ann", "--answers", cli.answers_file(ANSWERS), "--json", str(json_out)
+    )
     assert screened.exit_code == 0, screened.output
     result = json.loads(json_out.read_text())
     assert result["person"] == "ann@example.org"
@@ -92,8 +105,19 @@ def test_whole_journey(cli: Cli) -> None:
     assert planned.exit_code == 0, planned.output
     assert "Chair squat" in planned.stdout and "2 x 10" in planned.stdout
 
-    logged = cli("log", "--person", "Ann", "--exercise", "chair_squat", "--reps", "12",
-                 "--pain-before", "3", "--pain-after", "4")
+    logged = cli(
+        "log",
+        "--person",
+        "Ann",
+        "--exercise",
+        "chair_squat",
+        "--reps",
+        "12",
+        "--pain-before",
+        "3",
+        "--pain-after",
+        "4",
+    )
     assert logged.exit_code == 0, logged.output
     assert "12 reps" in logged.stdout
     assert cli("pain", "--person", "Ann", "--back", "3", "--knee", "1").exit_code == 0
@@ -121,8 +145,23 @@ def test_whole_journey(cli: Cli) -> None:
 
 def test_interactive_screen(cli: Cli) -> None:
     cli.add_patient()
-    replies = ["n"] * 11 + ["n", "y", "n", "n", "y", "n", "n", "y", "very_much",
-                            "4", "2", "46", "9", "1", "none"]
+    replies = ["n"] * 11 + [
+        "n",
+        "y",
+        "n",
+        "n",
+        "y",
+        "n",
+        "n",
+        "y",
+        "very_much",
+        "4",
+        "2",
+        "46",
+        "9",
+        "1",
+        "none",
+    ]
     result = cli("screen", "--person", "Ann", input="\n".join(replies) + "\n")
     assert result.exit_code == 0, result.output
     assert "total 4/9, distress 3/5 -> medium risk" in result.stdout
@@ -153,24 +192,45 @@ def _bad(data: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, A
 BAD_CASES = [
     ("unknown person", ["screen", "--person", "Zed", "--answers", "{good}"], "person"),
     ("pain 11", ["screen", "--person", "Ann", "--answers", "{pain11}"], "pain.back"),
-    ("missing STarT Back item", ["screen", "--person", "Ann", "--answers", "{short}"],
-     "start_back[9]"),
+    (
+        "missing STarT Back item",
+        ["screen", "--person", "Ann", "--answers", "{short}"],
+        "start_back[9]",
+    ),
     ("malformed JSON", ["screen", "--person", "Ann", "--answers", "{broken}"], "answers"),
     ("missing answers file", ["screen", "--person", "Ann", "--answers", "/nope.json"], "file"),
-    ("log pain 11", ["log", "--person", "Ann", "--exercise", "squat", "--reps", "10",
-                     "--pain-after", "11"], "pain_after"),
-    ("log unknown exercise", ["log", "--person", "Ann", "--exercise", "deadlift", "--reps", "10"],
-     "exercise"),
-    ("log both sources", ["log", "--person", "Ann", "--exercise", "squat", "--reps", "10",
-                          "--video", "x.mp4"], "video/reps"),
-    ("log unknown person", ["log", "--person", "Zed", "--exercise", "squat", "--reps", "10"],
-     "person"),
-    ("video of a bridge", ["log", "--person", "Ann", "--exercise", "glute_bridge", "--video",
-                           "x.mp4"], "exercise"),
+    (
+        "log pain 11",
+        ["log", "--person", "Ann", "--exercise", "squat", "--reps", "10", "--pain-after", "11"],
+        "pain_after",
+    ),
+    (
+        "log unknown exercise",
+        ["log", "--person", "Ann", "--exercise", "deadlift", "--reps", "10"],
+        "exercise",
+    ),
+    (
+        "log both sources",
+        ["log", "--person", "Ann", "--exercise", "squat", "--reps", "10", "--video", "x.mp4"],
+        "video/reps",
+    ),
+    (
+        "log unknown person",
+        ["log", "--person", "Zed", "--exercise", "squat", "--reps", "10"],
+        "person",
+    ),
+    (
+        "video of a bridge",
+        ["log", "--person", "Ann", "--exercise", "glute_bridge", "--video", "x.mp4"],
+        "exercise",
+    ),
     ("plan before screening", ["plan", "--person", "Ann"], "person"),
     ("duplicate email", ["users", "add", "ann@example.org", "--no-password"], "email"),
-    ("bad time zone", ["users", "add", "new@example.org", "--timezone", "Mars/X",
-                       "--no-password"], "timezone"),
+    (
+        "bad time zone",
+        ["users", "add", "new@example.org", "--timezone", "Mars/X", "--no-password"],
+        "timezone",
+    ),
     ("report not pdf", ["report", "--person", "Ann", "--out", "x.txt"], "out"),
     ("pain out of range", ["pain", "--person", "Ann", "--knee", "12"], "pain.knee"),
 ]
@@ -178,7 +238,8 @@ BAD_CASES = [
 
 @pytest.mark.parametrize(("label", "args", "field"), BAD_CASES, ids=[c[0] for c in BAD_CASES])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(
-        cli: Cli, label: str, args: list[str], field: str) -> None:
+    cli: Cli, label: str, args: list[str], field: str
+) -> None:
     cli.add_patient()
     files = {
         "{good}": cli.answers_file(ANSWERS, "good.json"),

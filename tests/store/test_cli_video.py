@@ -23,20 +23,36 @@ pytestmark = [
 ]
 
 
-def test_log_video_stores_the_analysis(db_url: str, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_log_video_stores_the_analysis(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GLUTECOACH_DATABASE_URL", db_url)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     app = typer.Typer()
     register(app)
     runner = CliRunner()
-    added = runner.invoke(app, ["users", "add", "vid@example.org", "--name", "Vid",
-                                "--no-password"])
+    added = runner.invoke(
+        app, ["users", "add", "vid@example.org", "--name", "Vid", "--no-password"]
+    )
     assert added.exit_code == 0, added.output
 
-    logged = runner.invoke(app, ["log", "--person", "Vid", "--exercise", "squat", "--video",
-                                 str(VIDEO), "--pain-before", "2", "--pain-after", "2",
-                                 "--keep-video"])
+    logged = runner.invoke(
+        app,
+        [
+            "log",
+            "--person",
+            "Vid",
+            "--exercise",
+            "squat",
+            "--video",
+            str(VIDEO),
+            "--pain-before",
+            "2",
+            "--pain-after",
+            "2",
+            "--keep-video",
+        ],
+    )
     assert logged.exit_code == 0, logged.output
     assert "Logged Bodyweight squat: 5 reps" in logged.stdout
 
@@ -62,7 +78,8 @@ def test_log_video_stores_the_analysis(db_url: str, tmp_path: Path,
 
 
 def test_unreadable_video_is_rejected_and_nothing_is_stored(
-        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GLUTECOACH_DATABASE_URL", db_url)
     app = typer.Typer()
     register(app)
@@ -70,8 +87,9 @@ def test_unreadable_video_is_rejected_and_nothing_is_stored(
     assert runner.invoke(app, ["users", "add", "v@example.org", "--no-password"]).exit_code == 0
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"not a video at all")
-    result = runner.invoke(app, ["log", "--person", "v@example.org", "--exercise", "squat",
-                                 "--video", str(junk)])
+    result = runner.invoke(
+        app, ["log", "--person", "v@example.org", "--exercise", "squat", "--video", str(junk)]
+    )
     assert result.exit_code == 2, result.output
     assert len(result.stderr.strip().splitlines()) == 1
     db = Database.open(db_url)

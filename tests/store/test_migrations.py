@@ -12,8 +12,18 @@ from alembic.migration import MigrationContext
 from glutecoach.store.db import Database, alembic_config, current_revision, make_engine, upgrade
 from glutecoach.store.models import Base
 
-HEAD_TABLES = {"alembic_version", "appointments", "availability", "exercise_sets",
-               "pain_entries", "people", "programmes", "questionnaires", "screenings", "sessions"}
+HEAD_TABLES = {
+    "alembic_version",
+    "appointments",
+    "availability",
+    "exercise_sets",
+    "pain_entries",
+    "people",
+    "programmes",
+    "questionnaires",
+    "screenings",
+    "sessions",
+}
 
 
 def test_empty_database_is_built_to_head(db_url: str) -> None:
@@ -50,28 +60,51 @@ def test_upgrade_from_0001_keeps_data_and_backfills_questionnaires(db_url: str) 
     meta.reflect(engine)
     people, screenings, sessions = (meta.tables[t] for t in ("people", "screenings", "sessions"))
     with engine.begin() as conn:
-        conn.execute(people.insert().values(id=1, email="old@example.org", name="Old Patient",
-                                            role="patient", timezone="Europe/London",
-                                            created_at=taken))
-        conn.execute(screenings.insert().values(
-            id=1, person_id=1, taken_at=taken,
-            answers={"start_back": [1, 1, 1, 1, 1, 0, 0, 0, "very_much"]}, red_flags=[],
-            referral="none", start_back_total=6, start_back_distress=2,
-            start_back_risk="medium", programme_allowed=True, starting_level=1,
-            result={"advice": []}))
-        conn.execute(sessions.insert().values(id=1, person_id=1, started_at=taken,
-                                              pain_before=5, pain_after=4, notes="kept"))
+        conn.execute(
+            people.insert().values(
+                id=1,
+                email="old@example.org",
+                name="Old Patient",
+                role="patient",
+                timezone="Europe/London",
+                created_at=taken,
+            )
+        )
+        conn.execute(
+            screenings.insert().values(
+                id=1,
+                person_id=1,
+                taken_at=taken,
+                answers={"start_back": [1, 1, 1, 1, 1, 0, 0, 0, "very_much"]},
+                red_flags=[],
+                referral="none",
+                start_back_total=6,
+                start_back_distress=2,
+                start_back_risk="medium",
+                programme_allowed=True,
+                starting_level=1,
+                result={"advice": []},
+            )
+        )
+        conn.execute(
+            sessions.insert().values(
+                id=1, person_id=1, started_at=taken, pain_before=5, pain_after=4, notes="kept"
+            )
+        )
     engine.dispose()
 
     db = Database.open(db_url)  # upgrades 0001 -> head on open
     assert current_revision(db.engine) == "0002"
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT email, name FROM people")).all() == [
-            ("old@example.org", "Old Patient")]
-        assert conn.execute(sa.text("SELECT pain_before, pain_after, notes FROM sessions")
-                            ).all() == [(5, 4, "kept")]
-        row = conn.execute(sa.text(
-            "SELECT person_id, screening_id, kind, score, category FROM questionnaires")).one()
+            ("old@example.org", "Old Patient")
+        ]
+        assert conn.execute(
+            sa.text("SELECT pain_before, pain_after, notes FROM sessions")
+        ).all() == [(5, 4, "kept")]
+        row = conn.execute(
+            sa.text("SELECT person_id, screening_id, kind, score, category FROM questionnaires")
+        ).one()
         assert tuple(row) == (1, 1, "start_back", 6.0, "medium")
     from glutecoach.store.models import Questionnaire, Screening
 

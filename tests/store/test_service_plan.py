@@ -17,7 +17,10 @@ ANSWERS = {
     "red_flags": {code: False for code in RED_FLAG_CODES},
     "start_back": [0, 0, 0, 0, 0, 0, 0, 0, "slightly"],
     "pain": {"back": 2, "knee": 1},
-    "age": 35, "sitting_hours_per_day": 4, "active_days_per_week": 3, "previous_injury": "none",
+    "age": 35,
+    "sitting_hours_per_day": 4,
+    "active_days_per_week": 3,
+    "previous_injury": "none",
 }
 
 
@@ -34,11 +37,24 @@ def plan(db: Database, at: datetime) -> service.PlanOutcome:
         return service.build_plan(session, service.find_person(session, "Kim"), now=at)
 
 
-def log(db: Database, at: datetime, reps: int, before: int | None = 2,
-        after: int | None = 2, exercise: str = "squat") -> None:
+def log(
+    db: Database,
+    at: datetime,
+    reps: int,
+    before: int | None = 2,
+    after: int | None = 2,
+    exercise: str = "squat",
+) -> None:
     with db.session_scope() as session:
-        service.log_set(session, service.find_person(session, "Kim"), exercise,
-                        counts_from_reps(reps), pain_before=before, pain_after=after, now=at)
+        service.log_set(
+            session,
+            service.find_person(session, "Kim"),
+            exercise,
+            counts_from_reps(reps),
+            pain_before=before,
+            pain_after=after,
+            now=at,
+        )
 
 
 def programmes(db: Database) -> list[tuple[int, str, int]]:
@@ -51,8 +67,11 @@ def test_first_plan_then_two_for_two_then_pain_step_back(db: Database) -> None:
     setup_person(db)
     first = plan(db, T0)
     assert not first.blocked and first.decision is not None
-    assert [i.exercise.code for i in first.items] == ["squat", "glute_bridge",
-                                                      "side_lying_hip_abduction"]
+    assert [i.exercise.code for i in first.items] == [
+        "squat",
+        "glute_bridge",
+        "side_lying_hip_abduction",
+    ]
     assert programmes(db) == [(2, "squat", 10)]
 
     day = timedelta(days=1)
@@ -70,8 +89,7 @@ def test_first_plan_then_two_for_two_then_pain_step_back(db: Database) -> None:
     held = plan(db, T0 + 9 * day + timedelta(hours=1))
     assert held.decision.action == "hold"
     with db.session_scope() as session:  # next morning: still 4 -> not settled
-        service.log_pain(session, service.find_person(session, "Kim"), "back", 4,
-                         now=T0 + 10 * day)
+        service.log_pain(session, service.find_person(session, "Kim"), "back", 4, now=T0 + 10 * day)
     stepped = plan(db, T0 + 10 * day + timedelta(hours=1))
     assert stepped.decision.action == "step_back"
     assert programmes(db)[-1] == (2, "squat", 10)

@@ -82,8 +82,9 @@ def _day_streak(days: set[date], today: date) -> int:
     return streak
 
 
-def adherence(session_days: Iterable[date], today: date, sessions_per_week: int,
-              since: date | None = None) -> Adherence:
+def adherence(
+    session_days: Iterable[date], today: date, sessions_per_week: int, since: date | None = None
+) -> Adherence:
     """Summarise consistency from local session dates.
 
     ``since`` is when the programme started (defaults to the first session); several sessions on

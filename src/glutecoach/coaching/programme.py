@@ -153,14 +153,21 @@ def _pain_decision(state: ProgrammeState, history: Sequence[SessionRecord]) -> D
         if settled is None:
             return Decision("hold", f"{rise}; log tomorrow's pain before moving on", state)
         if not settled:
-            return Decision("step_back", f"{rise} and had not settled by the next day "
-                            f"({record.next_day_pain}/10)", step_down(state))
+            return Decision(
+                "step_back",
+                f"{rise} and had not settled by the next day ({record.next_day_pain}/10)",
+                step_down(state),
+            )
         return None  # the latest flare settled: earlier ones are history
     return None
 
 
 def decide(state: ProgrammeState, history: Sequence[SessionRecord]) -> Decision:
-    """Apply the pain rule, then the 2-for-2 rule, to sessions since the last change (oldest first)."""
+    """Apply the pain rule, then the 2-for-2 rule, to the sessions since the last change.
+
+    ``history`` is oldest first and holds only sessions since the programme last changed, so a
+    decision already acted on is never applied twice.
+    """
     by_pain = _pain_decision(state, history)
     if by_pain is not None:
         return by_pain
@@ -169,11 +176,17 @@ def decide(state: ProgrammeState, history: Sequence[SessionRecord]) -> Decision:
     goal = state.target_reps + rules.PROGRESS_MARGIN_REPS
     recent = key_sessions[-needed:]
     if len(recent) == needed and all((r.key_passing_reps or 0) >= goal for r in recent):
-        return Decision("progress", f"{goal}+ good reps of {state.exercise} in {needed} sessions "
-                        "in a row (2-for-2 rule)", step_up(state))
+        return Decision(
+            "progress",
+            f"{goal}+ good reps of {state.exercise} in {needed} sessions in a row (2-for-2 rule)",
+            step_up(state),
+        )
     done = sum(1 for r in recent if (r.key_passing_reps or 0) >= goal)
-    return Decision("continue", f"aim for {goal}+ good reps in {needed} sessions in a row to move "
-                    f"on ({done} so far)", state)
+    return Decision(
+        "continue",
+        f"aim for {goal}+ good reps in {needed} sessions in a row to move on ({done} so far)",
+        state,
+    )
 
 
 def todays_plan(state: ProgrammeState) -> list[PlanItem]:
@@ -181,6 +194,7 @@ def todays_plan(state: ProgrammeState) -> list[PlanItem]:
     level = LADDER[state.level]
     items = [PlanItem(EXERCISES[level.key], state.sets, state.target_reps, key=True)]
     support_reps = min(max(state.target_reps, rules.REP_TARGET_STEPS[1]), rules.ARTICLE_REPS_MAX)
-    items.extend(PlanItem(EXERCISES[code], state.sets, support_reps, key=False)
-                 for code in level.support)
+    items.extend(
+        PlanItem(EXERCISES[code], state.sets, support_reps, key=False) for code in level.support
+    )
     return items

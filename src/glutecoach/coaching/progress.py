@@ -43,8 +43,9 @@ class PainTrend:
         """A plain sentence for people and the report."""
         if self.first is None or self.last is None or self.change is None:
             return f"{self.region}: not enough readings yet"
-        return (f"{self.region}: {self.first}/10 -> {self.last}/10 ({self.change:+d}), "
-                f"{self.direction}")
+        return (
+            f"{self.region}: {self.first}/10 -> {self.last}/10 ({self.change:+d}), {self.direction}"
+        )
 
 
 @dataclass(frozen=True)

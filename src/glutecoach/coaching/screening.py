@@ -33,30 +33,68 @@ class RedFlag:
 
 
 RED_FLAGS: tuple[RedFlag, ...] = (
-    RedFlag("bladder_bowel_change", "Any new problem controlling your bladder or bowels?", True,
-            "possible cauda equina syndrome"),
-    RedFlag("saddle_numbness", "Any numbness around your bottom, genitals or inner thighs?", True,
-            "possible cauda equina syndrome"),
-    RedFlag("progressive_leg_weakness",
-            "Is a leg getting weaker, or are you losing the ability to walk?", True,
-            "possible cauda equina syndrome or nerve compression"),
+    RedFlag(
+        "bladder_bowel_change",
+        "Any new problem controlling your bladder or bowels?",
+        True,
+        "possible cauda equina syndrome",
+    ),
+    RedFlag(
+        "saddle_numbness",
+        "Any numbness around your bottom, genitals or inner thighs?",
+        True,
+        "possible cauda equina syndrome",
+    ),
+    RedFlag(
+        "progressive_leg_weakness",
+        "Is a leg getting weaker, or are you losing the ability to walk?",
+        True,
+        "possible cauda equina syndrome or nerve compression",
+    ),
     RedFlag("cancer_history", "Have you ever had cancer?", False, "rule out a serious cause"),
-    RedFlag("unexplained_weight_loss", "Have you lost weight without trying?", False,
-            "rule out a serious cause"),
-    RedFlag("fever_or_infection",
-            "Fever, a weakened immune system or intravenous drug use?", False,
-            "rule out infection"),
-    RedFlag("significant_trauma",
-            "Did the pain start after a fall or accident, or do you have osteoporosis or take "
-            "long-term steroids?", False, "rule out a fracture"),
-    RedFlag("constant_night_pain", "Is the pain constant, or worst at night?", False,
-            "rule out a serious cause"),
-    RedFlag("knee_locking_or_giving_way", "Does your knee lock or give way?", False,
-            "possible joint injury"),
-    RedFlag("knee_hot_swollen", "Is a knee hot, red or swollen, or did it swell fast?", False,
-            "possible infection, inflammation or injury"),
-    RedFlag("cannot_bear_weight", "Can you not stand on the leg or walk 4 steps?", False,
-            "possible fracture or serious injury"),
+    RedFlag(
+        "unexplained_weight_loss",
+        "Have you lost weight without trying?",
+        False,
+        "rule out a serious cause",
+    ),
+    RedFlag(
+        "fever_or_infection",
+        "Fever, a weakened immune system or intravenous drug use?",
+        False,
+        "rule out infection",
+    ),
+    RedFlag(
+        "significant_trauma",
+        "Did the pain start after a fall or accident, or do you have osteoporosis or take "
+        "long-term steroids?",
+        False,
+        "rule out a fracture",
+    ),
+    RedFlag(
+        "constant_night_pain",
+        "Is the pain constant, or worst at night?",
+        False,
+        "rule out a serious cause",
+    ),
+    RedFlag(
+        "knee_locking_or_giving_way",
+        "Does your knee lock or give way?",
+        False,
+        "possible joint injury",
+    ),
+    RedFlag(
+        "knee_hot_swollen",
+        "Is a knee hot, red or swollen, or did it swell fast?",
+        False,
+        "possible infection, inflammation or injury",
+    ),
+    RedFlag(
+        "cannot_bear_weight",
+        "Can you not stand on the leg or walk 4 steps?",
+        False,
+        "possible fracture or serious injury",
+    ),
 )
 RED_FLAG_CODES = tuple(flag.code for flag in RED_FLAGS)
 URGENT_FLAGS = tuple(flag.code for flag in RED_FLAGS if flag.urgent)
@@ -75,8 +113,15 @@ START_BACK_QUESTIONS: tuple[str, ...] = (
 )
 
 PREVIOUS_INJURY_CHOICES = ("none", "back", "knee", "hip", "ankle", "other")
-ANSWER_KEYS = ("red_flags", "start_back", "pain", "age", "sitting_hours_per_day",
-               "active_days_per_week", "previous_injury")
+ANSWER_KEYS = (
+    "red_flags",
+    "start_back",
+    "pain",
+    "age",
+    "sitting_hours_per_day",
+    "active_days_per_week",
+    "previous_injury",
+)
 
 
 @dataclass(frozen=True)
@@ -202,18 +247,26 @@ def parse_answers(data: Any) -> Answers:
         raise InvalidField("pain", "must be an object with back and knee scores")
     injury = _require(data, "previous_injury")
     if injury not in PREVIOUS_INJURY_CHOICES:
-        raise InvalidField("previous_injury",
-                           f"must be one of {', '.join(PREVIOUS_INJURY_CHOICES)}, got {injury!r}")
+        raise InvalidField(
+            "previous_injury",
+            f"must be one of {', '.join(PREVIOUS_INJURY_CHOICES)}, got {injury!r}",
+        )
     return Answers(
         red_flags=_parse_red_flags(_require(data, "red_flags")),
         start_back=parse_start_back(_require(data, "start_back")),
-        pain_back=_int(_require(pain, "back", "pain."), "pain.back", rules.PAIN_MIN, rules.PAIN_MAX),
-        pain_knee=_int(_require(pain, "knee", "pain."), "pain.knee", rules.PAIN_MIN, rules.PAIN_MAX),
+        pain_back=_int(
+            _require(pain, "back", "pain."), "pain.back", rules.PAIN_MIN, rules.PAIN_MAX
+        ),
+        pain_knee=_int(
+            _require(pain, "knee", "pain."), "pain.knee", rules.PAIN_MIN, rules.PAIN_MAX
+        ),
         age=_int(_require(data, "age"), "age", 16, 120),
-        sitting_hours_per_day=_number(_require(data, "sitting_hours_per_day"),
-                                      "sitting_hours_per_day", 0, 24),
-        active_days_per_week=_int(_require(data, "active_days_per_week"),
-                                  "active_days_per_week", 0, 7),
+        sitting_hours_per_day=_number(
+            _require(data, "sitting_hours_per_day"), "sitting_hours_per_day", 0, 24
+        ),
+        active_days_per_week=_int(
+            _require(data, "active_days_per_week"), "active_days_per_week", 0, 7
+        ),
         previous_injury=str(injury),
     )
 
@@ -285,19 +338,26 @@ _FACTOR_ADVICE = {
 }
 
 
-def _advice(flags: list[str], referral: Referral, start_back: StartBackScore,
-            factors: list[str]) -> list[str]:
+def _advice(
+    flags: list[str], referral: Referral, start_back: StartBackScore, factors: list[str]
+) -> list[str]:
     advice: list[str] = []
     if referral == "urgent":
-        advice.append("Seek urgent medical care today (A&E or your doctor's urgent line): "
-                      "these signs need to be checked straight away. Do not start the programme "
-                      "until a clinician clears you.")
+        advice.append(
+            "Seek urgent medical care today (A&E or your doctor's urgent line): "
+            "these signs need to be checked straight away. Do not start the programme "
+            "until a clinician clears you."
+        )
     elif referral == "soon":
-        advice.append("See a clinician soon (within a week or two) about the answers marked: "
-                      "you can do the gentle starting level meanwhile, stop if pain gets worse.")
+        advice.append(
+            "See a clinician soon (within a week or two) about the answers marked: "
+            "you can do the gentle starting level meanwhile, stop if pain gets worse."
+        )
     if start_back.risk == "high":
-        advice.append("Your answers suggest the pain is weighing on you: a physiotherapist can "
-                      "help with that as well as with exercise.")
+        advice.append(
+            "Your answers suggest the pain is weighing on you: a physiotherapist can "
+            "help with that as well as with exercise."
+        )
     elif start_back.risk == "medium":
         advice.append("A physiotherapist-guided exercise plan is a good fit for your answers.")
     advice.extend(_FACTOR_ADVICE[code] for code in factors)

@@ -36,12 +36,14 @@ def rep_passes(rep: Mapping[str, Any]) -> bool:
 def counts_from_analysis(result: Mapping[str, Any]) -> SetCounts:
     """Read reps, passing reps, score and faults from an analysis dict."""
     if result.get("schema") != ANALYSIS_SCHEMA:
-        raise InvalidField("video", f"analysis schema {result.get('schema')!r} is not "
-                           f"{ANALYSIS_SCHEMA}")
+        raise InvalidField(
+            "video", f"analysis schema {result.get('schema')!r} is not {ANALYSIS_SCHEMA}"
+        )
     reps = list(result.get("reps") or [])
     score = (result.get("summary") or {}).get("form_score")
-    faults = [f["code"] for rep in reps for f in rep.get("faults", [])
-              if f.get("severity") == "fault"]
+    faults = [
+        f["code"] for rep in reps for f in rep.get("faults", []) if f.get("severity") == "fault"
+    ]
     return SetCounts(
         reps=len(reps),
         passing_reps=sum(1 for rep in reps if rep_passes(rep)),

@@ -8,23 +8,33 @@ meaningful (Farrar et al. 2001; Ostelo et al. 2008).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
 import matplotlib
+import numpy as np
+import numpy.typing as npt
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from glutecoach.coaching import rules  # noqa: E402
-from glutecoach.coaching.progress import ProgressData  # noqa: E402
+from glutecoach.coaching import rules
+from glutecoach.coaching.progress import ProgressData
 
 ImageFormat = Literal["png", "svg"]
 _COLOURS = {"back": "#1f77b4", "knee": "#ff7f0e", "session": "#2ca02c"}
 _SIZE_IN = (7.0, 3.2)
+
+
+def _dates(values: Sequence[date]) -> npt.NDArray[np.object_]:
+    """Dates as an object array: matplotlib's date converter plots them, and mypy agrees."""
+    return np.asarray(values, dtype=object)
 
 
 def _save(fig: Figure, path: Path) -> Path:
@@ -35,7 +45,7 @@ def _save(fig: Figure, path: Path) -> Path:
     return path
 
 
-def _empty(ax: plt.Axes, text: str) -> None:
+def _empty(ax: Axes, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="grey")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -52,13 +62,22 @@ def plot_pain(data: ProgressData, path: Path) -> Path:
         if not series:
             continue
         label = "before training" if region == "session" else region
-        ax.plot([p.at for p in series], [p.score for p in series], marker="o",
-                color=_COLOURS[region], label=label)
+        ax.plot(
+            _dates([p.at for p in series]),
+            [p.score for p in series],
+            marker="o",
+            color=_COLOURS[region],
+            label=label,
+        )
     first = data.pain[0].score
     band = rules.PAIN_MEANINGFUL_CHANGE_POINTS
-    ax.axhspan(max(0, first - band), min(10, first + band), color="grey", alpha=0.15,
-               label=f"within {band} points of the first reading ({first}/10): "
-               "not a meaningful change")
+    ax.axhspan(
+        max(0, first - band),
+        min(10, first + band),
+        color="grey",
+        alpha=0.15,
+        label=f"within {band} points of the first reading ({first}/10): not a meaningful change",
+    )
     ax.set_ylim(-0.3, 10.3)
     ax.set_ylabel("Pain (0-10)")
     ax.set_title("Pain over time")
@@ -74,19 +93,30 @@ def plot_reps(data: ProgressData, path: Path) -> Path:
     if not rows:
         _empty(ax, "No sets logged yet")
         return _save(fig, path)
-    days = [d for d, _ in rows]
+    days = _dates([d for d, _ in rows])
     ax.bar(days, [x.reps for _, x in rows], color="#c7dcef", label="reps")
-    ax.bar(days, [x.passing_reps for _, x in rows], color="#1f77b4", width=0.5,
-           label="good-form reps")
-    ax.axhspan(rules.ARTICLE_REPS_MIN, rules.ARTICLE_REPS_MAX, color="green", alpha=0.08,
-               label="10-15 rep target range")
+    ax.bar(
+        days, [x.passing_reps for _, x in rows], color="#1f77b4", width=0.5, label="good-form reps"
+    )
+    ax.axhspan(
+        rules.ARTICLE_REPS_MIN,
+        rules.ARTICLE_REPS_MAX,
+        color="green",
+        alpha=0.08,
+        label="10-15 rep target range",
+    )
     ax.set_ylabel("Reps (best set)")
     ax.set_title("Reps and form per session")
     scored = [(d, x.form_score) for d, x in rows if x.form_score is not None]
     if scored:
         twin = ax.twinx()
-        twin.plot([d for d, _ in scored], [s for _, s in scored], color="#d62728", marker="s",
-                  label="form score")
+        twin.plot(
+            _dates([d for d, _ in scored]),
+            [s for _, s in scored],
+            color="#d62728",
+            marker="s",
+            label="form score",
+        )
         twin.set_ylim(0, 105)
         twin.set_ylabel("Form score (0-100)")
         twin.legend(fontsize=7, loc="upper right")
@@ -103,8 +133,7 @@ def plot_adherence(data: ProgressData, path: Path) -> Path:
         _empty(ax, "No sessions yet")
         return _save(fig, path)
     labels = [w.start.strftime("%d %b") for w in weeks]
-    colours = ["#2ca02c" if w.met else ("#bbbbbb" if not w.complete else "#d62728")
-               for w in weeks]
+    colours = ["#2ca02c" if w.met else ("#bbbbbb" if not w.complete else "#d62728") for w in weeks]
     ax.bar(labels, [w.done for w in weeks], color=colours)
     ax.axhline(weeks[-1].planned, color="black", linestyle="--", linewidth=1, label="plan")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -91,7 +91,9 @@ class Database:
     sessions: sessionmaker[Session]
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True, **engine_kwargs: Any) -> Database:
+    def open(
+        cls, url: str | None = None, *, migrate: bool = True, **engine_kwargs: Any
+    ) -> Database:
         """Connect to ``url`` (default :func:`database_url`) and migrate it to head."""
         engine = make_engine(url or database_url(), **engine_kwargs)
         if migrate:

@@ -163,8 +163,9 @@ class ExerciseSet(Base):
     __table_args__ = (
         CheckConstraint("reps >= 0", name="reps"),
         CheckConstraint("form_passing_reps >= 0 AND form_passing_reps <= reps", name="passing"),
-        CheckConstraint("form_score IS NULL OR (form_score >= 0 AND form_score <= 100)",
-                        name="form_score"),
+        CheckConstraint(
+            "form_score IS NULL OR (form_score >= 0 AND form_score <= 100)", name="form_score"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -28,8 +28,10 @@ class PostgresUnavailable(RuntimeError):
 
     def __init__(self, required: bool) -> None:
         where = "CI=true, so the PostgreSQL run is required" if required else "skipping"
-        super().__init__(f"{ENV_POSTGRES} is not set ({where}); start a server with "
-                         f"'.ci/postgres.sh' and export {ENV_POSTGRES}=<the URL it prints>")
+        super().__init__(
+            f"{ENV_POSTGRES} is not set ({where}); start a server with "
+            f"'.ci/postgres.sh' and export {ENV_POSTGRES}=<the URL it prints>"
+        )
         self.required = required
 
 

@@ -36,8 +36,12 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(64), nullable=False),
         sa.Column("created_at", utc(), nullable=False),
         sa.CheckConstraint("role IN ('patient', 'clinician')", name="ck_people_role"),
-        sa.ForeignKeyConstraint(["clinician_id"], ["people.id"], ondelete="SET NULL",
-                                name="fk_people_clinician_id_people"),
+        sa.ForeignKeyConstraint(
+            ["clinician_id"],
+            ["people.id"],
+            ondelete="SET NULL",
+            name="fk_people_clinician_id_people",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_people"),
         sa.UniqueConstraint("email", name="uq_people_email"),
     )
@@ -59,10 +63,15 @@ def upgrade() -> None:
         sa.Column("result", JSON, nullable=False),
         sa.Column("cleared_by_id", sa.Integer(), nullable=True),
         sa.Column("cleared_at", utc(), nullable=True),
-        sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_screenings_person_id_people"),
-        sa.ForeignKeyConstraint(["cleared_by_id"], ["people.id"], ondelete="SET NULL",
-                                name="fk_screenings_cleared_by_id_people"),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], ondelete="CASCADE", name="fk_screenings_person_id_people"
+        ),
+        sa.ForeignKeyConstraint(
+            ["cleared_by_id"],
+            ["people.id"],
+            ondelete="SET NULL",
+            name="fk_screenings_cleared_by_id_people",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_screenings"),
     )
     op.create_index("ix_screenings_person_id", "screenings", ["person_id"])
@@ -79,10 +88,15 @@ def upgrade() -> None:
         sa.Column("sets", sa.Integer(), nullable=False),
         sa.Column("sessions_per_week", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_programmes_person_id_people"),
-        sa.ForeignKeyConstraint(["screening_id"], ["screenings.id"], ondelete="SET NULL",
-                                name="fk_programmes_screening_id_screenings"),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], ondelete="CASCADE", name="fk_programmes_person_id_people"
+        ),
+        sa.ForeignKeyConstraint(
+            ["screening_id"],
+            ["screenings.id"],
+            ondelete="SET NULL",
+            name="fk_programmes_screening_id_screenings",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_programmes"),
     )
     op.create_index("ix_programmes_person_id", "programmes", ["person_id"])
@@ -97,8 +111,9 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=False),
         sa.CheckConstraint("pain_before BETWEEN 0 AND 10", name="ck_sessions_pain_before"),
         sa.CheckConstraint("pain_after BETWEEN 0 AND 10", name="ck_sessions_pain_after"),
-        sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_sessions_person_id_people"),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], ondelete="CASCADE", name="fk_sessions_person_id_people"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_sessions"),
     )
     op.create_index("ix_sessions_person_id", "sessions", ["person_id"])
@@ -115,12 +130,19 @@ def upgrade() -> None:
         sa.Column("video_path", sa.Text(), nullable=True),
         sa.Column("recorded_at", utc(), nullable=False),
         sa.CheckConstraint("reps >= 0", name="ck_exercise_sets_reps"),
-        sa.CheckConstraint("form_passing_reps >= 0 AND form_passing_reps <= reps",
-                           name="ck_exercise_sets_passing"),
-        sa.CheckConstraint("form_score IS NULL OR (form_score >= 0 AND form_score <= 100)",
-                           name="ck_exercise_sets_form_score"),
-        sa.ForeignKeyConstraint(["session_id"], ["sessions.id"], ondelete="CASCADE",
-                                name="fk_exercise_sets_session_id_sessions"),
+        sa.CheckConstraint(
+            "form_passing_reps >= 0 AND form_passing_reps <= reps", name="ck_exercise_sets_passing"
+        ),
+        sa.CheckConstraint(
+            "form_score IS NULL OR (form_score >= 0 AND form_score <= 100)",
+            name="ck_exercise_sets_form_score",
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["sessions.id"],
+            ondelete="CASCADE",
+            name="fk_exercise_sets_session_id_sessions",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_exercise_sets"),
     )
     op.create_index("ix_exercise_sets_session_id", "exercise_sets", ["session_id"])
@@ -135,14 +157,24 @@ def upgrade() -> None:
         sa.Column("source", sa.String(20), nullable=False),
         sa.CheckConstraint("score BETWEEN 0 AND 10", name="ck_pain_entries_score"),
         sa.CheckConstraint("region IN ('back', 'knee')", name="ck_pain_entries_region"),
-        sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_pain_entries_person_id_people"),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            ondelete="CASCADE",
+            name="fk_pain_entries_person_id_people",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_pain_entries"),
     )
     op.create_index("ix_pain_entries_person_id", "pain_entries", ["person_id"])
 
 
 def downgrade() -> None:
-    for table in ("pain_entries", "exercise_sets", "sessions", "programmes", "screenings",
-                  "people"):
+    for table in (
+        "pain_entries",
+        "exercise_sets",
+        "sessions",
+        "programmes",
+        "screenings",
+        "people",
+    ):
         op.drop_table(table)

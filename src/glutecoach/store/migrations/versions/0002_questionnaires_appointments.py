@@ -38,10 +38,18 @@ def upgrade() -> None:
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("category", sa.String(20), nullable=True),
         sa.Column("taken_at", utc(), nullable=False),
-        sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_questionnaires_person_id_people"),
-        sa.ForeignKeyConstraint(["screening_id"], ["screenings.id"], ondelete="SET NULL",
-                                name="fk_questionnaires_screening_id_screenings"),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            ondelete="CASCADE",
+            name="fk_questionnaires_person_id_people",
+        ),
+        sa.ForeignKeyConstraint(
+            ["screening_id"],
+            ["screenings.id"],
+            ondelete="SET NULL",
+            name="fk_questionnaires_screening_id_screenings",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_questionnaires"),
     )
     op.create_index("ix_questionnaires_person_id", "questionnaires", ["person_id"])
@@ -63,8 +71,12 @@ def upgrade() -> None:
             "(kind = 'explicit' AND start_utc IS NOT NULL AND end_utc IS NOT NULL)",
             name="ck_availability_shape",
         ),
-        sa.ForeignKeyConstraint(["clinician_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_availability_clinician_id_people"),
+        sa.ForeignKeyConstraint(
+            ["clinician_id"],
+            ["people.id"],
+            ondelete="CASCADE",
+            name="fk_availability_clinician_id_people",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_availability"),
     )
     op.create_index("ix_availability_clinician_id", "availability", ["clinician_id"])
@@ -80,12 +92,21 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("created_at", utc(), nullable=False),
         sa.CheckConstraint("end_utc > start_utc", name="ck_appointments_order"),
-        sa.CheckConstraint("status IN ('booked', 'cancelled', 'completed')",
-                           name="ck_appointments_status"),
-        sa.ForeignKeyConstraint(["clinician_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_appointments_clinician_id_people"),
-        sa.ForeignKeyConstraint(["patient_id"], ["people.id"], ondelete="SET NULL",
-                                name="fk_appointments_patient_id_people"),
+        sa.CheckConstraint(
+            "status IN ('booked', 'cancelled', 'completed')", name="ck_appointments_status"
+        ),
+        sa.ForeignKeyConstraint(
+            ["clinician_id"],
+            ["people.id"],
+            ondelete="CASCADE",
+            name="fk_appointments_clinician_id_people",
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"],
+            ["people.id"],
+            ondelete="SET NULL",
+            name="fk_appointments_patient_id_people",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_appointments"),
     )
     op.create_index("ix_appointments_clinician_id", "appointments", ["clinician_id"])
