@@ -171,6 +171,34 @@ def screen(
     _show_screening(result)
 
 
+def clear(
+    person: Annotated[str, typer.Option(help="Name or email of the patient.")],
+    clinician: Annotated[str, typer.Option(help="Email of the clinician clearing them.")],
+) -> None:
+    """A clinician allows the programme after reviewing an emergency red flag.
+
+    The clinician's password is read from a prompt or stdin and checked, so a patient cannot
+    clear their own flag by typing a clinician's email.
+    """
+    from glutecoach.store import service
+    from glutecoach.store.security import verify_password
+
+    with _input_errors():
+        with _database().session_scope() as session:
+            lead = service.find_person(session, clinician)
+            if lead.role != "clinician" or lead.password_hash is None:
+                raise InputError(f"clinician: {lead.email} is not a clinician with a password")
+            if not verify_password(lead.password_hash, _read_password(confirm=False)):
+                raise InputError("password: does not match")
+            patient = service.find_person(session, person)
+            screening = service.latest_screening(session, patient)
+            if screening is None:
+                raise InputError(f"person: {patient.name} has no screening to clear")
+            service.clear_screening(session, screening, lead)
+            name = patient.name
+    out.print(f"{name}'s screening cleared by {clinician}; 'plan' will now build a programme.")
+
+
 # --- plan ---------------------------------------------------------------------------------------
 
 
@@ -349,7 +377,8 @@ def progress(
     table.add_column("Measure")
     table.add_column("Now")
     for trend in data.trends:
-        table.add_row(f"Pain ({trend.region})", trend.sentence().split(": ", 1)[1])
+        region = "before training" if trend.region == "session" else trend.region
+        table.add_row(f"Pain ({region})", trend.sentence().split(": ", 1)[1])
     pct = "n/a" if a.adherence_pct is None else f"{a.adherence_pct:.0f}%"
     table.add_row(
         "Adherence", f"{a.sessions} training days, {pct} of plan, {a.missed_sessions} missed"
@@ -386,10 +415,11 @@ def report(
 # --- users --------------------------------------------------------------------------------------
 
 
-def _read_password() -> str:
+def _read_password(confirm: bool = True) -> str:
+    """A password from stdin when piped, else a hidden prompt (confirmed when setting one)."""
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=confirm))
 
 
 @users_app.command("add")
@@ -425,6 +455,7 @@ def users_add(
 def register(app: typer.Typer) -> None:
     """Add the coaching commands to the main CLI."""
     app.command("screen")(screen)
+    app.command("clear")(clear)
     app.command("plan")(plan)
     app.command("log")(log)
     app.command("pain")(pain)

@@ -263,3 +263,30 @@ def test_json_output_is_not_left_behind_when_the_screen_fails(cli: Cli) -> None:
     result = cli("screen", "--person", "Ann", "--answers", bad, "--json", str(out))
     assert result.exit_code == EXIT_BAD_INPUT and "error: age:" in result.stderr
     assert not out.exists()
+
+
+def test_clinician_clears_an_emergency_flag(cli: Cli) -> None:
+    assert (
+        cli(
+            "users", "add", "doc@example.org", "--role", "clinician", input="clinician pw\n"
+        ).exit_code
+        == 0
+    )
+    cli.add_patient()
+    flagged = json.loads(json.dumps(ANSWERS))
+    flagged["red_flags"]["bladder_bowel_change"] = True
+    assert cli("screen", "--person", "Ann", "--answers", cli.answers_file(flagged)).exit_code == 0
+    assert cli("plan", "--person", "Ann").exit_code == EXIT_BLOCKED
+
+    wrong = cli("clear", "--person", "Ann", "--clinician", "doc@example.org", input="guess\n")
+    assert wrong.exit_code == EXIT_BAD_INPUT and "error: password:" in wrong.stderr
+    patient = cli("clear", "--person", "Ann", "--clinician", "ann@example.org", input="x\n")
+    assert patient.exit_code == EXIT_BAD_INPUT and "error: clinician:" in patient.stderr
+    assert cli("plan", "--person", "Ann").exit_code == EXIT_BLOCKED
+
+    cleared = cli(
+        "clear", "--person", "Ann", "--clinician", "doc@example.org", input="clinician pw\n"
+    )
+    assert cleared.exit_code == 0, cleared.output
+    planned = cli("plan", "--person", "Ann")
+    assert planned.exit_code == 0 and "Glute bridge" in planned.stdout

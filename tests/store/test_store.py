@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.screening import RED_FLAG_CODES, parse_answers, screen
-from glutecoach.coaching.sets import counts_from_reps
+from glutecoach.coaching.sets import counts_from_analysis, counts_from_reps
 from glutecoach.store import service
 from glutecoach.store.db import Database, database_url
 from glutecoach.store.models import (
@@ -275,3 +275,27 @@ def test_default_database_is_sqlite_in_the_user_data_dir(
     db.dispose()
     monkeypatch.setenv("GLUTECOACH_DATABASE_URL", "sqlite:///elsewhere.db")
     assert database_url() == "sqlite:///elsewhere.db"
+
+
+def test_analysis_with_nan_is_stored_as_null(db: Database) -> None:
+    """Unmeasured metrics are NaN in the analysis; JSONB has no NaN, so they become null."""
+    analysis = {
+        "schema": "glutecoach.analysis/1",
+        "reps": [
+            {
+                "reliable": True,
+                "faults": [],
+                "metrics": {"depth_deg": float("nan"), "fppa_deg": float("inf"), "tempo_s": 1.5},
+            }
+        ],
+        "summary": {"form_score": 90},
+    }
+    with db.session_scope() as session:
+        person = service.create_person(session, "nan@example.org", "Nan")
+        service.log_set(
+            session, person, "squat", counts_from_analysis(analysis), analysis=analysis, now=T0
+        )
+    with db.session_scope() as session:
+        stored = session.scalars(sa.select(ExerciseSet)).one().analysis
+        assert stored is not None
+        assert stored["reps"][0]["metrics"] == {"depth_deg": None, "fppa_deg": None, "tempo_s": 1.5}

@@ -7,6 +7,7 @@ counted as reps but never as passing: the camera could not vouch for them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -57,3 +58,18 @@ def counts_from_reps(reps: int) -> SetCounts:
     if isinstance(reps, bool) or not isinstance(reps, int) or not 0 < reps <= 200:
         raise InvalidField("reps", f"must be a whole number 1-200, got {reps!r}")
     return SetCounts(reps=reps, passing_reps=reps, form_score=None, faults=[])
+
+
+def json_safe(value: Any) -> Any:
+    """A copy of ``value`` with NaN and infinities replaced by None.
+
+    Unmeasured metrics come out of the analysis as NaN; strict JSON (and PostgreSQL's JSONB)
+    has no NaN, so they are stored as null.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value

@@ -39,7 +39,7 @@ from glutecoach.coaching.progress import (
     pain_trend,
 )
 from glutecoach.coaching.screening import Answers, ScreeningResult
-from glutecoach.coaching.sets import SetCounts
+from glutecoach.coaching.sets import SetCounts, json_safe
 from glutecoach.store.columns import utc_now
 from glutecoach.store.models import (
     PAIN_REGIONS,
@@ -385,7 +385,7 @@ def log_set(
         reps=counts.reps,
         form_passing_reps=counts.passing_reps,
         form_score=counts.form_score,
-        analysis=analysis,
+        analysis=json_safe(analysis) if analysis is not None else None,
         video_path=video_path,
         recorded_at=now,
     )
