@@ -1,0 +1,98 @@
+"""Angles on hand-built landmarks, and faults on the real QoM labelled reps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from glutecoach.analysis import analyze_file
+from glutecoach.kinematics import angles as A
+from glutecoach.skeleton import J
+
+from .conftest import QOM
+
+
+def pose(**points):
+    xy = np.full((33, 2), np.nan)
+    for name, p in points.items():
+        xy[J[name]] = p
+    return xy
+
+
+@pytest.mark.parametrize("hip, knee, ankle, expected", [
+    ((0, 0), (0, 1), (0, 2), 0.0),      # straight leg
+    ((0, 0), (0, 1), (1, 1), 90.0),     # shin horizontal
+    ((1, 1), (0, 1), (0, 2), 90.0),     # thigh horizontal, shin vertical: parallel squat
+    ((1, 0), (0, 1), (1, 2), 90.0),
+    ((0, 0), (0, 1), (0, 0), 180.0),    # fully folded
+])
+def test_knee_flexion(hip, knee, ankle, expected):
+    a, b, c = (np.array(p, float) for p in (hip, knee, ankle))
+    assert A.flexion(a, b, c) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("knee_y, expected", [(1.0, 0.0), (0.5, 30.0), (1.5, -30.0)])
+def test_thigh_angle_to_horizontal_both_methods(knee_y, expected):
+    hip = np.array([0.0, 1.0])
+    knee_2d = np.array([np.sqrt(1 - (knee_y - 1) ** 2) * 2, 1 + (knee_y - 1) * 2])
+    assert A.angle_to_horizontal_2d(hip, knee_2d) == pytest.approx(-expected, abs=0.01)
+    # vertical projection: thigh of standing length 2 whose knee is 1 unit below the hip = 30 deg
+    assert A.angle_to_horizontal_vp(hip, np.array([5.0, 2.0]), 2.0) == pytest.approx(30.0)
+
+
+def test_fppa_sign_and_mirror():
+    # Front view: person's left on the picture's right. Left knee falls inwards (towards x=0).
+    xy = pose(left_hip=(1, 0), right_hip=(-1, 0), left_knee=(0.6, 1), right_knee=(-1, 1),
+              left_ankle=(1, 2), right_ankle=(-1, 2))
+    left = A.fppa(xy, "left")
+    assert left > 20 and A.fppa(xy, "right") == pytest.approx(0, abs=1e-6)
+    mirrored = xy.copy()
+    mirrored[:, 0] *= -1
+    assert A.fppa(mirrored, "left") == pytest.approx(left)
+
+
+def codes(name, rep):
+    return {f.code for f in analyze_file(QOM / name).reps[rep].faults}
+
+
+def test_qom_not_low_reps_get_depth_advice():
+    result = analyze_file(QOM / "J_08.npy")
+    deep, shallow = result.reps[:5], result.reps[5:]
+    assert all("depth_above_parallel" not in {f.code for f in r.faults} for r in deep)
+    assert all("depth_above_parallel" in {f.code for f in r.faults} for r in shallow)
+    fault = next(f for f in shallow[0].faults if f.code == "depth_above_parallel")
+    assert fault.severity == "advice" and fault.value > fault.threshold
+    assert "parallel to the ground or as far as comfortable" in fault.cue
+
+
+def test_qom_lean_forward_flags_chest():
+    result = analyze_file(QOM / "J_05.npy")
+    assert sum("chest_dropping" in {f.code for f in r.faults} for r in result.reps) >= 4
+
+
+def test_qom_feet_close_flags_stance():
+    result = analyze_file(QOM / "J_04.npy")
+    assert all("stance_too_narrow" in {f.code for f in r.faults} for r in result.reps)
+
+
+def test_qom_correct_reps_carry_none_of_the_three():
+    for name in ("J_01.npy", "J_02.npy"):
+        for rep in analyze_file(QOM / name).reps:
+            assert not {f.code for f in rep.faults} & {"depth_above_parallel", "chest_dropping", "stance_too_narrow"}
+            assert rep.praise
+
+
+def test_what_cannot_be_seen_is_said(side_result):
+    rep = side_result.reps[0]
+    nc = {n.code: n for n in rep.not_checked}
+    assert "back_rounding" in nc and nc["back_rounding"].how_to_film
+    # a side/oblique view cannot judge knee tracking
+    assert "knees_caving_in" in nc
+
+
+def test_frame_normalised_keypoints_are_counted_not_judged():
+    from .conftest import REPCOUNT
+    result = analyze_file(REPCOUNT / "stu4_69.npy")
+    assert result.rep_count == 2
+    assert all(not any(f.code == "chest_dropping" for f in r.faults) for r in result.reps)
+    assert any(n.code == "chest_dropping" for n in result.reps[0].not_checked)

@@ -1,0 +1,77 @@
+"""The command line: JSON schema, CSV, annotated video, folders, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import numpy as np
+
+from .conftest import QOM, VIDEOS
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "glutecoach.cli", *args], capture_output=True, text=True)
+
+
+def test_analyze_writes_the_documented_json(tmp_path: Path):
+    out = tmp_path / "r.json"
+    run = cli("analyze", str(VIDEOS / "wt_squat_18.mp4"), "--json", str(out), "--csv",
+              str(tmp_path / "f.csv"), "--video", str(tmp_path / "a.mp4"))
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(out.read_text())
+    assert doc["schema"] == "glutecoach.analysis/1"
+    assert set(doc["source"]) >= {"path", "kind", "fps", "frames", "duration_s", "width", "height"}
+    assert doc["source"]["kind"] == "video" and doc["source"]["frames"] == 93
+    assert doc["squat_detected"] is True and doc["rep_count"] == 1 and doc["view"] == "front"
+    rep = doc["reps"][0]
+    assert set(rep) >= {"index", "start_s", "bottom_s", "end_s", "start_frame", "bottom_frame",
+                        "end_frame", "reliable", "metrics", "faults", "not_checked"}
+    assert "stance_width_ratio" in rep["metrics"] and "descent_s" in rep["metrics"]
+    assert doc["summary"]["target_reps"] == [10, 15]
+    header = (tmp_path / "f.csv").read_text().splitlines()[0].split(",")
+    assert header[:2] == ["frame", "time_s"] and "left_knee_flexion_deg" in header
+    assert len((tmp_path / "f.csv").read_text().splitlines()) == 94
+    with av.open(str(tmp_path / "a.mp4")) as c:
+        s = c.streams.video[0]
+        assert s.codec_context.name == "h264" and s.codec_context.pix_fmt == "yuv420p"
+    assert "Slowly lower your body" in run.stdout or "Good rep" in run.stdout
+
+
+def test_analyze_folder_and_json_to_stdout(tmp_path: Path):
+    for name in ("J_01.npy", "J_04.npy"):
+        (tmp_path / name).write_bytes((QOM / name).read_bytes())
+    (tmp_path / "bad.npy").write_bytes(b"junk")
+    run = cli("analyze", str(tmp_path), "--json", "-", "--workers", "2")
+    assert run.returncode == 1  # one file failed, the others were analysed
+    doc = json.loads(run.stdout[run.stdout.index("{"):])
+    results = {Path(r["source"]["path"]).name: r for r in doc["results"]}
+    assert results["J_01.npy"]["rep_count"] == 5 and results["J_04.npy"]["rep_count"] == 5
+    assert "error" in results["bad.npy"]
+
+
+def test_errors_are_one_line_exit_2(tmp_path: Path):
+    bad = tmp_path / "bad.npy"
+    np.save(bad, np.zeros((5, 7, 3)))
+    empty = tmp_path / "empty.mov"
+    empty.write_bytes(b"")
+    for target in (str(tmp_path / "missing.mp4"), str(bad), str(empty), str(VIDEOS / "truth.csv")):
+        run = cli("analyze", target)
+        assert run.returncode == 2, (target, run.stderr)
+        lines = [line for line in run.stderr.splitlines() if line.startswith("glutecoach: error")]
+        assert len(lines) == 1 and "Traceback" not in run.stderr
+
+
+def test_evaluate_meets_the_fault_targets(tmp_path: Path):
+    data = tmp_path / "data"
+    (data / "keypoints").mkdir(parents=True)
+    (data / "keypoints" / "qom").symlink_to(QOM)
+    out = tmp_path / "ev.json"
+    run = cli("evaluate", str(data), "--json", str(out))
+    assert run.returncode == 0, run.stderr
+    faults = json.loads(out.read_text())["faults"]
+    assert {k: v["f1"] >= 0.8 for k, v in faults.items()} == {
+        "depth_above_parallel": True, "chest_dropping": True, "stance_too_narrow": True}

@@ -1,0 +1,88 @@
+"""The rep state machine on hand-made signals, and on real recordings."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from glutecoach.analysis import analyze_file
+from glutecoach.reps import RepCounter
+
+from .conftest import REPCOUNT
+
+
+def run(signal, fps=30.0):
+    rc = RepCounter()
+    reps = [w for i, v in enumerate(signal) if (w := rc.update(i, i / fps, float(v)))]
+    if (w := rc.finish()):
+        reps.append(w)
+    return reps, rc
+
+
+def squats(n, depth=0.9, period=60, pause=20):
+    one = 1 - depth * np.sin(np.linspace(0, np.pi, period)) ** 2
+    return np.concatenate([np.ones(pause)] + [np.concatenate([one, np.ones(pause)]) for _ in range(n)])
+
+
+def test_counts_clean_reps_with_bounds():
+    reps, _ = run(squats(3))
+    assert len(reps) == 3
+    for w in reps:
+        assert w.start < w.bottom < w.end and w.depth > 0.8
+
+
+def test_hovering_around_a_threshold_gives_no_phantom_reps():
+    rng = np.random.default_rng(1)
+    hover = 1 - 0.15 + 0.04 * rng.standard_normal(600)  # jitter around the enter level
+    reps, _ = run(hover)
+    assert reps == []
+
+
+def test_noise_at_the_bottom_gives_no_double_count():
+    rng = np.random.default_rng(2)
+    sig = squats(4) + 0.03 * rng.standard_normal(len(squats(4)))
+    reps, _ = run(sig)
+    assert len(reps) == 4
+
+
+def test_shallow_dip_is_not_a_rep():
+    reps, rc = run(squats(2, depth=0.15))
+    assert reps == []
+
+
+def test_rep_cut_at_either_end_is_not_counted():
+    full = squats(2)
+    starts_low = full[40:]  # begins mid-descent of the first rep
+    ends_low = full[: len(full) - 50]  # ends during the last rep
+    assert len(run(starts_low)[0]) == 1
+    reps, rc = run(ends_low)
+    assert len(reps) == 1 and rc.unfinished()
+
+
+def test_too_fast_is_not_a_rep():
+    reps, _ = run(squats(3, period=12))
+    assert reps == []
+
+
+def repcount_truth():
+    with (REPCOUNT / "truth.csv").open() as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("name", ["stu4_63.npy", "stu4_64.npy", "stu4_69.npy", "val1244.npy"])
+def test_real_squat_sequences_count_exactly(name):
+    truth = {r["file"]: int(r["squat_reps"]) for r in repcount_truth()}
+    assert analyze_file(REPCOUNT / name).rep_count == truth[name]
+
+
+def test_exercise_gate_on_real_non_squat_sequences():
+    negatives = [r["file"] for r in repcount_truth() if r["exercise"] != "squat"]
+    zero = [f for f in negatives if analyze_file(REPCOUNT / f).rep_count == 0]
+    # Measured: 12 of 14 (the two pommel-horse recordings still pass the gate; see README).
+    assert len(zero) >= 12
+    for name in ("stu8_42.npy", "train2737.npy", "stu3_53.npy", "train3344.npy", "stu2_39.npy",
+                 "train2508.npy", "stu5_23.npy", "train1615.npy", "train143.npy", "train151.npy",
+                 "stu10_17.npy", "stu10_24.npy"):
+        assert name in zero, name
