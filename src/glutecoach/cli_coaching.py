@@ -183,19 +183,18 @@ def clear(
     from glutecoach.store import service
     from glutecoach.store.security import verify_password
 
-    with _input_errors():
-        with _database().session_scope() as session:
-            lead = service.find_person(session, clinician)
-            if lead.role != "clinician" or lead.password_hash is None:
-                raise InputError(f"clinician: {lead.email} is not a clinician with a password")
-            if not verify_password(lead.password_hash, _read_password(confirm=False)):
-                raise InputError("password: does not match")
-            patient = service.find_person(session, person)
-            screening = service.latest_screening(session, patient)
-            if screening is None:
-                raise InputError(f"person: {patient.name} has no screening to clear")
-            service.clear_screening(session, screening, lead)
-            name = patient.name
+    with _input_errors(), _database().session_scope() as session:
+        lead = service.find_person(session, clinician)
+        if lead.role != "clinician" or lead.password_hash is None:
+            raise InputError(f"clinician: {lead.email} is not a clinician with a password")
+        if not verify_password(lead.password_hash, _read_password(confirm=False)):
+            raise InputError("password: does not match")
+        patient = service.find_person(session, person)
+        screening = service.latest_screening(session, patient)
+        if screening is None:
+            raise InputError(f"person: {patient.name} has no screening to clear")
+        service.clear_screening(session, screening, lead)
+        name = patient.name
     out.print(f"{name}'s screening cleared by {clinician}; 'plan' will now build a programme.")
 
 
