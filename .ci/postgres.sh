@@ -3,6 +3,8 @@
 # glutecoach/glutecoach, then print its SQLAlchemy URL on stdout. Safe to run again: every step
 # checks before it acts. Progress goes to stderr so callers can write
 #   export GLUTECOACH_TEST_POSTGRES_URL="$(.ci/postgres.sh)"
+# On Debian/Ubuntu the packaged cluster is used (pg_ctlcluster). Elsewhere, or when
+# GLUTECOACH_PGDATA names a folder, a private cluster is made there with initdb and pg_ctl.
 set -euo pipefail
 
 PGHOST_ADDR=127.0.0.1
@@ -39,7 +41,7 @@ BINDIR="$(pg_bindir)"
 VERSION="$(basename "$(dirname "$BINDIR")")"
 
 if ! "$BINDIR/pg_isready" -q -h "$PGHOST_ADDR" -p "$PGPORT_NUM"; then
-    if command -v pg_ctlcluster >/dev/null 2>&1; then
+    if command -v pg_ctlcluster >/dev/null 2>&1 && [ -z "${GLUTECOACH_PGDATA:-}" ]; then
         # Debian packaging: one cluster per version; create it if the package did not.
         if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$VERSION main"; then
             log "creating cluster $VERSION/main"
