@@ -110,3 +110,12 @@ def test_emergency_flag_blocks_until_cleared(db: Database) -> None:
     cleared = plan(db, T0 + timedelta(days=1))
     assert not cleared.blocked
     assert programmes(db) == [(0, "glute_bridge", 10)]  # cleared people start at the bottom
+
+
+def test_sets_logged_before_the_first_plan_count(db: Database) -> None:
+    setup_person(db)
+    log(db, T0 + timedelta(days=1), 12)
+    log(db, T0 + timedelta(days=3), 12)
+    first = plan(db, T0 + timedelta(days=3, hours=1))
+    assert first.decision is not None and first.decision.action == "progress"
+    assert programmes(db) == [(2, "squat", 10), (2, "squat", 12)]

@@ -305,17 +305,18 @@ def build_plan(session: Session, person: Person, *, now: datetime | None = None)
         return PlanOutcome(blocked=True, advice=list(screening.result.get("advice", [])))
     programme = current_programme(session, person)
     if programme is None:
+        # The programme starts when the screening allowed it, so sets logged before the first
+        # 'plan' still count towards the rules.
+        start = screening.cleared_at or screening.taken_at
         state = initial_state(screening.starting_level or 0)
-        programme = _new_programme(person, state, "start, from the screening", now, screening)
+        programme = _new_programme(person, state, "start, from the screening", start, screening)
         session.add(programme)
         session.flush()
-        decision = Decision("continue", "first plan, from the screening", state)
-    else:
-        decision = decide(_state(programme), session_history(session, person, programme))
-        if decision.action in ("progress", "step_back"):
-            programme = _new_programme(person, decision.state, decision.reason, now, screening)
-            session.add(programme)
-            session.flush()
+    decision = decide(_state(programme), session_history(session, person, programme))
+    if decision.action in ("progress", "step_back"):
+        programme = _new_programme(person, decision.state, decision.reason, now, screening)
+        session.add(programme)
+        session.flush()
     return PlanOutcome(
         blocked=False,
         advice=list(screening.result.get("advice", [])),
