@@ -8,7 +8,6 @@ The store builds :class:`ProgressData`; the report and the CLI only read it.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -105,8 +104,3 @@ def pain_trend(points: Sequence[PainPoint], region: str) -> PainTrend:
         return PainTrend(region, first, first, None, "not enough data")
     first, last = series[0].score, series[-1].score
     return PainTrend(region, first, last, last - first, meaningful_change(first, last))
-
-
-def fault_counts(sessions: Sequence[SessionSummary]) -> list[tuple[date, Counter[str]]]:
-    """Form faults per session day, for "form faults over time"."""
-    return [(s.day, Counter(code for st in s.sets for code in st.faults)) for s in sessions]
