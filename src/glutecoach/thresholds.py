@@ -66,6 +66,10 @@ class GateThresholds:
     # Standing, the hip joint is at about 53% of stature (Winter's segment table), which is
     # about 55% of the ankle-to-nose span the landmarks show; 0.42 allows for perspective.
     min_standing_hip_height_frac: float = 0.42
+    # With true proportions (pixel input) the head is not needed, and may be cropped: hip height
+    # over leg length (1 for a straight vertical leg) is scaled by the leg's share of the
+    # ankle-to-nose span (about 0.55) so the same threshold applies (0.42 = leg 76% vertical).
+    leg_to_body_height: float = 0.55
     # Upright at the top: trunk (shoulder to hip) over shank (knee to ankle) vertical extents.
     # Winter: trunk about 0.29 and shank 0.25 of stature, a ratio near 1.2 standing; bent-over,
     # lying or swinging bodies fall outside 0.8-1.8.

@@ -37,12 +37,17 @@ class GateFeatures:
     trunk_shin_ratio_top: float
 
 
-def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float) -> GateFeatures:
+def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
+                  th: GateThresholds = GATE) -> GateFeatures:
     """leg_ratios: (T, 2) thigh/shin vertical ratio per leg (kinematics.angles.leg_ratio)."""
     heights, trunk_shin = [], []
+    legs_in_pixels = ctx.coords != "frame_normalised" and np.isfinite(ctx.leg_length) and ctx.leg_length > 0
     for p in ctx.standing_positions:
-        span = ctx.ankle_y(p) - ctx.body_top_y(p)
-        heights.append((ctx.ankle_y(p) - ctx.hip_y(p)) / span if span > 0 else np.nan)
+        if legs_in_pixels:  # true proportions: the standing leg is straight and vertical
+            heights.append((ctx.ankle_y(p) - ctx.hip_y(p)) / ctx.leg_length * th.leg_to_body_height)
+        else:
+            span = ctx.ankle_y(p) - ctx.body_top_y(p)
+            heights.append((ctx.ankle_y(p) - ctx.hip_y(p)) / span if span > 0 else np.nan)
         shin = ctx.ankle_y(p) - float(ctx.mid(p, "left_knee", "right_knee")[1])
         trunk_p = ctx.hip_y(p) - float(ctx.mid(p, "left_shoulder", "right_shoulder")[1])
         trunk_shin.append(trunk_p / shin if shin > 0 else np.nan)
