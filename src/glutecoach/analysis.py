@@ -119,13 +119,13 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     reps, rejected = [], []
     for k, (w, standing) in enumerate(windows):
         nxt = windows[k + 1][0].start if k + 1 < len(windows) else len(seq) - 1
-        ctx = RepContext(sig.xy, seq.times, w.start, w.bottom, w.end, _top(combined, standing, w.end, nxt),
+        ctx = RepContext(sig.xy, seq.times, w.start, w.bottom, w.end, rep_top(combined, standing, w.end, nxt),
                          seq.coords, view)
         why = squat_gate(gate_features(ctx, sig.leg_ratios, standing))
         if why:
             rejected.append(why)
             continue
-        reps.append(_judge(seq, ctx, len(reps)))
+        reps.append(judge_rep(seq, ctx, len(reps)))
     if rejected:
         warnings.append(f"{len(rejected)} movement(s) were not counted as squats: {'; '.join(sorted(set(rejected)))}.")
     if any(not r.reliable for r in reps):
@@ -141,7 +141,7 @@ def _view(seq: PoseSequence, sig: Signals, standing: float) -> str:
     return classify_view(sig.xy, seq.score, tops if len(tops) >= 5 else None)
 
 
-def _top(combined: npt.NDArray[np.float64], standing: float, end: int, nxt: int) -> int:
+def rep_top(combined: npt.NDArray[np.float64], standing: float, end: int, nxt: int) -> int:
     """The most upright frame between this rep's end and the next rep's start (lockout)."""
     window = combined[end : max(end + 1, nxt)]
     if not np.isfinite(window).any():
@@ -149,7 +149,7 @@ def _top(combined: npt.NDArray[np.float64], standing: float, end: int, nxt: int)
     return end + int(np.nanargmax(window))
 
 
-def _judge(seq: PoseSequence, ctx: RepContext, index: int) -> Rep:
+def judge_rep(seq: PoseSequence, ctx: RepContext, index: int) -> Rep:
     t, f = seq.times, seq.frame_indices
     rep = Rep(index=index, start_frame=int(f[ctx.start]), bottom_frame=int(f[ctx.bottom]),
               end_frame=int(f[ctx.end]), start_s=float(t[ctx.start]), bottom_s=float(t[ctx.bottom]),

@@ -1,0 +1,176 @@
+"""The live coach's core: frames in as they arrive, rep count and one cue at a time out.
+
+It uses the same pieces as file analysis (analysis.py): the pose estimator behind its protocol,
+the streaming RepCounter, the squat gate and the per-rep checks. Only the smoothing differs,
+because a live signal cannot look ahead: a One Euro filter (causal, little lag when the person
+moves fast, strong smoothing when still) replaces the offline zero-phase low-pass. ``finish()``
+runs the offline analysis on everything seen, so the set saved to the log is judged exactly as
+an uploaded video of the same frames would be.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from glutecoach.analysis import analyze_sequence, judge_rep, rep_top
+from glutecoach.checks.context import RepContext
+from glutecoach.checks.gate import gate_features, squat_gate
+from glutecoach.kinematics.angles import leg_ratio
+from glutecoach.kinematics.filtering import OneEuroFilter, mask_low_confidence
+from glutecoach.kinematics.view import classify_view
+from glutecoach.pose.base import PoseEstimator, default_estimator
+from glutecoach.reps import RepCounter
+from glutecoach.skeleton import N_JOINTS
+from glutecoach.types import AnalysisResult, PoseSequence, Rep, SourceInfo
+
+
+@dataclass
+class LiveUpdate:
+    """What the live page needs after each frame (plain data, JSON-ready via to_dict)."""
+
+    t_s: float
+    found: bool
+    landmarks: list[list[float]] | None  # 33 x [x, y, score], normalised to the image
+    reps: int
+    phase: str
+    depth: float | None  # thigh rise, 0 standing .. 1 thighs horizontal
+    cue: str | None  # one cue at a time: the latest rep's most important one
+    rep: dict[str, Any] | None = None  # the rep that just completed, if one did
+    rejected: str | None = None  # why the movement that just ended was not counted
+    latency_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass
+class LiveCoach:
+    """One live set. Feed ``push_image`` (or ``push_pose`` for landmarks from elsewhere) in time
+    order; call ``finish()`` at the end. Not thread-safe: one per connection."""
+
+    estimator: PoseEstimator | None = None
+    width: int = 640
+    height: int = 480
+    _counter: RepCounter = field(default_factory=RepCounter)
+    _filter: OneEuroFilter = field(default_factory=lambda: OneEuroFilter(min_cutoff=1.5, beta=0.05))
+    _raw_xy: list[npt.NDArray[np.float64]] = field(default_factory=list)
+    _score: list[npt.NDArray[np.float64]] = field(default_factory=list)
+    _xy: list[npt.NDArray[np.float64]] = field(default_factory=list)
+    _ratios: list[npt.NDArray[np.float64]] = field(default_factory=list)
+    _times: list[float] = field(default_factory=list)
+    reps: list[Rep] = field(default_factory=list)
+    _windows: list[tuple[Any, float]] = field(default_factory=list)
+    _cue: str | None = None
+    _closed: bool = False
+
+    def push_image(self, image_rgb: npt.NDArray[np.uint8], t_s: float) -> LiveUpdate:
+        """Run the pose model on one RGB frame and update the set."""
+        started = time.perf_counter()
+        if self.estimator is None:
+            self.estimator = default_estimator()
+        self.height, self.width = image_rgb.shape[:2]
+        est = self.estimator.estimate(image_rgb)
+        if est is None:
+            update = self.push_pose(None, None, t_s)
+        else:
+            update = self.push_pose(est.xy, est.score, t_s)
+        update.latency_ms = (time.perf_counter() - started) * 1000
+        return update
+
+    def push_pose(self, xy: npt.NDArray[np.float64] | None, score: npt.NDArray[np.float64] | None,
+                  t_s: float) -> LiveUpdate:
+        """Landmarks normalised to the image (33 x 2, BlazePose order), or None if nobody."""
+        if self._times and t_s <= self._times[-1]:
+            t_s = self._times[-1] + 1e-3  # clocks from browsers can repeat; keep time moving
+        if xy is None or score is None:
+            xy, score = np.full((N_JOINTS, 2), np.nan), np.zeros(N_JOINTS)
+        px = np.asarray(xy, float) * [self.width, self.height]
+        score = np.asarray(score, float)
+        self._raw_xy.append(px)
+        self._score.append(score)
+        self._times.append(float(t_s))
+        clean = mask_low_confidence(px[None], score[None])[0]
+        smooth = self._filter(clean, t_s)
+        self._xy.append(smooth)
+        ratios = np.array([leg_ratio(smooth[None], "left")[0], leg_ratio(smooth[None], "right")[0]])
+        self._ratios.append(ratios)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            combined = float(np.nanmean(ratios)) if np.isfinite(ratios).any() else float("nan")
+        position = len(self._times) - 1
+        window = self._counter.update(position, float(t_s), combined)
+        rep_dict, rejected_before = None, len(self._counter.rejected)
+        if window is not None:
+            rep_dict, why = self._judge_window(window)
+            if why:
+                rejected_text: str | None = why
+            else:
+                rejected_text = None
+        else:
+            rejected_text = None
+        if len(self._counter.rejected) > rejected_before:
+            rejected_text = self._counter.rejected[-1].reason
+        found = bool(np.isfinite(px).all(axis=1).any())
+        rise = self._counter.rise
+        return LiveUpdate(
+            t_s=float(t_s), found=found,
+            landmarks=[[float(x), float(y), float(s)] for (x, y), s in zip(np.asarray(xy), score)]
+            if found else None,
+            reps=len(self.reps), phase=self._counter.phase.value,
+            depth=round(float(rise), 3) if np.isfinite(rise) else None,
+            cue=self._cue, rep=rep_dict, rejected=rejected_text,
+        )
+
+    def _judge_window(self, window: Any) -> tuple[dict[str, Any] | None, str | None]:
+        """Gate and check the rep that just ended, on the causally smoothed landmarks."""
+        xy = np.asarray(self._xy)
+        times = np.asarray(self._times)
+        ratios = np.asarray(self._ratios)
+        standing = self._counter.standing_ratio
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            view = classify_view(xy, np.asarray(self._score))
+            combined = np.nanmean(ratios, axis=1)
+            ctx = RepContext(xy, times, window.start, window.bottom, window.end,
+                             rep_top(combined, standing, window.end, len(times) - 1), "pixels", view)
+            why = squat_gate(gate_features(ctx, ratios, standing))
+            if why:
+                return None, why
+            rep = judge_rep(self._sequence(), ctx, len(self.reps))
+        self.reps.append(rep)
+        if rep.faults:
+            self._cue = rep.faults[0].cue
+        else:
+            self._cue = rep.praise
+        return rep.to_dict(), None
+
+    def _sequence(self) -> PoseSequence:
+        n = len(self._times)
+        times = np.asarray(self._times)
+        duration = float(times[-1] - times[0]) if n > 1 else 0.0
+        fps = (n - 1) / duration if duration > 0 else 15.0
+        info = SourceInfo(path="live camera", kind="video", fps=round(fps, 2), frames=n,
+                          duration_s=round(duration, 3), width=self.width, height=self.height)
+        return PoseSequence(xy=np.asarray(self._raw_xy), score=np.asarray(self._score),
+                            times=times - times[0], frame_indices=np.arange(n), coords="pixels",
+                            source=info)
+
+    def finish(self) -> AnalysisResult:
+        """The whole set, judged by the offline analysis (the same as an uploaded video)."""
+        if self.estimator is not None and not self._closed:
+            self.estimator.close()
+            self._closed = True
+        if not self._times:
+            seq = PoseSequence(xy=np.zeros((0, N_JOINTS, 2)), score=np.zeros((0, N_JOINTS)),
+                               times=np.zeros(0), frame_indices=np.zeros(0, dtype=np.int64),
+                               coords="pixels",
+                               source=SourceInfo("live camera", "video", 15.0, 0, 0.0,
+                                                 self.width, self.height))
+            return analyze_sequence(seq)
+        return analyze_sequence(self._sequence())
