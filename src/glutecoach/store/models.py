@@ -247,6 +247,8 @@ class Availability(Base):
     end_time: Mapped[time | None] = mapped_column(Time())
     start_utc: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_utc: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Length of each bookable slot cut from this window (added by revision 0003).
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=30, server_default=text("30"))
 
 
 class Appointment(Base):
@@ -279,3 +281,53 @@ class Appointment(Base):
     status: Mapped[str] = mapped_column(String(12), default="booked")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+# --- Added by revision 0003 (web app) -----------------------------------------------------------
+
+JOB_STATUSES = ("queued", "running", "done", "failed")
+
+
+class WebSession(Base):
+    """A signed-in browser. Only a SHA-256 of the cookie's random token is stored."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AnalysisJob(Base):
+    """An uploaded video being analysed in the background, and what came out.
+
+    ``result`` is the ``glutecoach.analysis/1`` JSON; ``progress`` runs 0-1. ``upload_path`` is
+    the generated name of the uploaded file (removed after analysis unless ``keep_video``);
+    ``annotated_path`` the annotated MP4; ``exercise_set_id`` the set it was logged as.
+    """
+
+    __tablename__ = "analysis_jobs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        CheckConstraint("progress >= 0 AND progress <= 1", name="progress"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    upload_path: Mapped[str | None] = mapped_column(Text)
+    annotated_path: Mapped[str | None] = mapped_column(Text)
+    keep_video: Mapped[bool] = mapped_column(default=False)
+    pain_before: Mapped[int | None]
+    pain_after: Mapped[int | None]
+    exercise_set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercise_sets.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

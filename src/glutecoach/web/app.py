@@ -1,0 +1,152 @@
+"""The app factory: ``create_app(settings) -> FastAPI``.
+
+FastAPI (on Starlette) gives typed request validation with a 422 that names the field, the
+OpenAPI document schemathesis fuzzes, dependency injection for sessions and roles, and a
+WebSocket server for the live coach, all from well-kept libraries instead of hand-written
+plumbing. The app holds no logic of its own: routes call :mod:`glutecoach.store` and
+:mod:`glutecoach.coaching`, background analysis runs :mod:`glutecoach.analysis`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import make_url
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from glutecoach.errors import InputError
+from glutecoach.store.db import Database, database_url
+from glutecoach.web.deps import CSRF_COOKIE, NotSignedIn
+from glutecoach.web.settings import Settings
+from glutecoach.web.templating import STATIC_DIR, render
+
+
+def _open_database(settings: Settings) -> Database:
+    url = settings.database_url or database_url()
+    kwargs: dict[str, Any] = {}
+    if make_url(url).get_backend_name() == "sqlite":
+        # Requests and analysis threads share the file: wait for the write lock, never fail.
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+    return Database.open(url, **kwargs)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _wants_page(request: Request) -> bool:
+    return not _is_api(request) and "application/json" not in request.headers.get("accept", "")
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
+        if _wants_page(request):
+            target = request.url.path
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        return JSONResponse({"detail": "sign in first"}, status_code=401)
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, exc: InputError) -> Response:
+        field = getattr(exc, "field", None)
+        if _wants_page(request):
+            return render(request, "error.html", {"message": str(exc)}, status_code=422)
+        return JSONResponse({"detail": str(exc), "field": field}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_page(request) and exc.status_code != 405:
+            return render(
+                request, "error.html", {"message": exc.detail}, status_code=exc.status_code
+            )
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = exc.errors()
+        reasons = [
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'body'}: {e.get('msg', '')}"
+            for e in errors
+        ]
+        if _wants_page(request):
+            return render(request, "error.html", {"message": "; ".join(reasons)}, 422)
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+            for e in errors
+        ]
+        return JSONResponse({"detail": detail, "reason": "; ".join(reasons)}, status_code=422)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A configured app. ``settings`` default to :meth:`Settings.from_env`; tests pass their
+    own (a temporary media folder and a throwaway database URL)."""
+    from glutecoach.web import (
+        api_analyses,
+        api_appointments,
+        api_auth,
+        api_clinician,
+        api_patient,
+        live,
+        pages,
+        pages_clinician,
+    )
+    from glutecoach.web.jobs import JobRunner
+
+    settings = settings or Settings.from_env()
+    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+    settings.videos_dir.mkdir(parents=True, exist_ok=True)
+    db = _open_database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.jobs.start()
+        try:
+            yield
+        finally:
+            app.state.jobs.stop()
+
+    app = FastAPI(
+        title="glutecoach",
+        version="1",
+        summary="Squat coaching for people with back and knee pain, and their clinic.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.jobs = JobRunner(db, settings)
+    app.state.login_limiter = api_auth.LoginLimiter(
+        settings.login_failures, settings.login_window_s
+    )
+    _install_error_handlers(app)
+
+    @app.middleware("http")
+    async def csrf_cookie(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        token = getattr(request.state, "csrf", None)
+        if token and request.cookies.get(CSRF_COOKIE) != token:
+            response.set_cookie(
+                CSRF_COOKIE, token, httponly=True, samesite="strict",
+                secure=settings.secure_cookies, path="/",
+            )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    for module in (api_auth, api_patient, api_analyses, api_appointments, api_clinician):
+        app.include_router(module.router)
+    app.include_router(pages.router)
+    app.include_router(pages_clinician.router)
+    app.include_router(live.router)
+    return app

@@ -1,0 +1,53 @@
+"""Jinja2 pages: one shared :data:`templates` object and :func:`render`.
+
+Jinja2 (through Starlette's ``Jinja2Templates``) autoescapes every value, so text a user typed
+can never become markup; that is why pages are templates and not strings built in Python.
+Every page extends ``base.html`` (blocks ``title``, ``content``, ``scripts``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from glutecoach.web.deps import CSRF_FIELD, csrf_token
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+STATIC_DIR = Path(__file__).with_name("static")
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def local_time(moment: datetime | None, zone: str | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """``moment`` (aware, UTC) in the time zone ``zone``, formatted; '' for None."""
+    if moment is None:
+        return ""
+    try:
+        tz = ZoneInfo(zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("UTC")
+    return moment.astimezone(tz).strftime(fmt)
+
+
+templates.env.filters["local"] = local_time
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> Response:
+    """Render ``name`` with the signed-in user (``user``, may be None), the CSRF token
+    (``csrf_token``, put it in every form as a hidden field named ``csrf_token``) and
+    ``context``."""
+    ctx: dict[str, Any] = {
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "csrf_field": CSRF_FIELD,
+    }
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
