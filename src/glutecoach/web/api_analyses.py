@@ -1,7 +1,185 @@
-"""(being written)"""
+"""``/api/analyses``: upload a squat video, follow its analysis, fetch the annotated video.
+
+An upload is streamed to a file with a generated name (never the client's name) in the uploads
+folder, refused past the size limit (413), then probed by content with PyAV
+(:func:`glutecoach.video.probe`): anything PyAV cannot open as a video, or that is too long, is
+deleted and answered 422. The job runs in the background (:mod:`glutecoach.web.jobs`).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from glutecoach.coaching.errors import InvalidField
+from glutecoach.store.models import AnalysisJob, Person
+from glutecoach.web.deps import ID_MAX, RecordId, Text, Db, Patient, User, require_fetch
+from glutecoach.web.jobs import safe_name
+
+router = APIRouter(prefix="/api/analyses", tags=["analyses"],
+                   dependencies=[Depends(require_fetch)])
+
+CHUNK = 1024 * 1024
+
+
+class JobOut(BaseModel):
+    id: int
+    status: str
+    progress: float = 0.0
+    error: str | None = None
+    result: dict[str, Any] | None = None
+    video_url: str | None = None
+    keep_video: bool = False
+    created_at: str | None = None
+    original_name: str = ""
+
+
+def job_dict(job: AnalysisJob, *, with_result: bool = True) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "status": job.status,
+        "progress": job.progress,
+        "error": job.error,
+        "result": job.result if with_result else None,
+        "video_url": f"/api/analyses/{job.id}/video" if job.annotated_path else None,
+        "keep_video": job.keep_video,
+        "created_at": job.created_at.isoformat() if job.created_at else None,
+        "original_name": job.original_name,
+    }
+
+
+async def _save_upload(file: UploadFile, folder: Path, limit: int) -> Path:
+    target = folder / uuid.uuid4().hex
+    size = 0
+    try:
+        with target.open("wb") as out:
+            while chunk := await file.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise HTTPException(413, f"the video is larger than {limit // (1024 * 1024)} MB")
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    if size == 0:
+        target.unlink(missing_ok=True)
+        raise InvalidField("file", "the file is empty")
+    return target
+
+
+def _check_video(path: Path, max_seconds: float) -> None:
+    """Refuse by content: PyAV must find a video stream; the clip must not be too long."""
+    from glutecoach.video import probe
+
+    try:
+        info = probe(path)
+    except Exception:  # noqa: BLE001 - any decoder complaint means "not a usable video"
+        path.unlink(missing_ok=True)
+        raise InvalidField("file", "this is not a video we can read (try MP4 or MOV)") from None
+    if info.duration_s and info.duration_s > max_seconds:
+        path.unlink(missing_ok=True)
+        raise InvalidField("file", f"the video is {info.duration_s:.0f} s long; "
+                                   f"film one set, at most {max_seconds:.0f} s")
+
+
+def _pain(value: int | None, name: str) -> int | None:
+    if value is not None and not 0 <= value <= 10:
+        raise InvalidField(name, f"must be a whole number 0-10, got {value}")
+    return value
+
+
+async def create_job(
+    request: Request, db: Session, person: Person, file: UploadFile, keep: bool,
+    pain_before: int | None = None, pain_after: int | None = None,
+) -> AnalysisJob:
+    """Store the upload, queue its analysis and commit; shared by the API and the page."""
+    settings = request.app.state.settings
+    pain_before, pain_after = _pain(pain_before, "pain_before"), _pain(pain_after, "pain_after")
+    path = await _save_upload(file, settings.uploads_dir, settings.max_upload_bytes)
+    _check_video(path, settings.max_video_seconds)
+    try:
+        job = AnalysisJob(
+            person_id=person.id, status="queued", progress=0.0,
+            original_name=safe_name(file.filename), upload_path=str(path), keep_video=keep,
+            pain_before=pain_before, pain_after=pain_after,
+        )
+        db.add(job)
+        db.commit()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    request.app.state.jobs.submit(job.id)
+    return job
+
+
+def visible_job(db: Session, user: Person, job_id: int) -> AnalysisJob:
+    """A job of the user's own, or of one of their patients for a clinician; 404 otherwise."""
+    job = db.get(AnalysisJob, job_id)
+    if job is not None:
+        if job.person_id == user.id:
+            return job
+        if user.role == "clinician":
+            owner = db.get(Person, job.person_id)
+            if owner is not None and owner.clinician_id == user.id:
+                return job
+    raise HTTPException(404, "no such analysis")
+
+
+@router.post("", status_code=202, response_model=JobOut,
+             responses={413: {"description": "too large"}, 422: {"description": "not a video"}})
+async def upload(
+    request: Request,
+    user: Patient,
+    db: Db,
+    file: Annotated[UploadFile, File(description="a squat video (MP4, MOV, WebM...)")],
+    keep: Annotated[bool, Form(description="keep the video after analysis")] = False,
+    pain_before: Annotated[int | None, Form(ge=0, le=10)] = None,
+    pain_after: Annotated[int | None, Form(ge=0, le=10)] = None,
+) -> dict[str, Any]:
+    """Upload a video; its analysis runs in the background (poll ``GET /api/analyses/{id}``)."""
+    job = await create_job(request, db, user, file, keep, pain_before, pain_after)
+    return {"id": job.id, "status": job.status, "progress": 0.0}
+
+
+@router.get("", response_model=list[JobOut])
+def list_jobs(user: Patient, db: Db) -> list[dict[str, Any]]:
+    """Your analyses, newest first (without the full result)."""
+    jobs = db.scalars(select(AnalysisJob).where(AnalysisJob.person_id == user.id)
+                      .order_by(AnalysisJob.created_at.desc(), AnalysisJob.id.desc()).limit(200))
+    return [job_dict(j, with_result=False) for j in jobs]
+
+
+@router.get("/{job_id}", response_model=JobOut)
+def get_job(job_id: RecordId, user: User, db: Db) -> dict[str, Any]:
+    """Status, progress (0-1), error, and the ``glutecoach.analysis/1`` result when done."""
+    return job_dict(visible_job(db, user, job_id))
+
+
+@router.get("/{job_id}/video", response_class=FileResponse,
+            responses={200: {"content": {"video/mp4": {}}}, 404: {"description": "no video"}})
+def get_video(job_id: RecordId, user: User, db: Db) -> FileResponse:
+    """The annotated MP4 (supports range requests for seeking)."""
+    job = visible_job(db, user, job_id)
+    if not job.annotated_path or not Path(job.annotated_path).is_file():
+        raise HTTPException(404, "this analysis has no annotated video (not kept or no reps)")
+    return FileResponse(job.annotated_path, media_type="video/mp4")
+
+
+@router.delete("/{job_id}", status_code=204)
+def delete_job(job_id: RecordId, user: Patient, db: Db) -> None:
+    """Delete an analysis and its videos (the logged set stays in your log)."""
+    job = visible_job(db, user, job_id)
+    if job.status in ("queued", "running"):
+        raise HTTPException(409, "the analysis is still running")
+    for path in (job.annotated_path, job.upload_path):
+        if path:
+            Path(path).unlink(missing_ok=True)
+    db.delete(job)
+    db.commit()

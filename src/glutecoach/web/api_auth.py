@@ -16,7 +16,7 @@ from glutecoach.store import service
 from glutecoach.store.models import Person
 from glutecoach.store.security import hash_password
 from glutecoach.store.web_sessions import authenticate, end_session, start_session
-from glutecoach.web.deps import SESSION_COOKIE, Db, User, require_fetch
+from glutecoach.web.deps import ID_MAX, RecordId, Text, SESSION_COOKIE, Db, User, require_fetch
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[Depends(require_fetch)])
 
@@ -63,12 +63,12 @@ class LoginLimiter:
 
 class Credentials(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    email: str = Field(min_length=3, max_length=320)
+    email: Text = Field(min_length=3, max_length=320)
     password: str = Field(min_length=1, max_length=1024)
 
 
 class Registration(Credentials):
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     timezone: str = Field(default="UTC", max_length=64, description="IANA zone, e.g. Europe/London")
 
 
@@ -187,9 +187,10 @@ def me(user: User) -> dict[str, Any]:
 
 class MeUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    name: Annotated[Text | None, Field(min_length=1, max_length=200)] = None
     timezone: Annotated[str | None, Field(max_length=64)] = None
-    clinician_id: int | None = Field(default=None, description="patients: choose your clinician")
+    clinician_id: int | None = Field(default=None, ge=1, le=ID_MAX,
+                                     description="patients: choose your clinician")
 
 
 @router.patch("/me", response_model=Me)
