@@ -1,0 +1,51 @@
+"""Constants and helpers shared by the browser tests (imported by conftest and the tests)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[3]
+DATA = ROOT.parent / "shared" / "data"
+VIDEOS = DATA / "videos"
+CLIP = VIDEOS / "side_bodyweight_5reps.mp4"
+CHROMIUM = Path(os.environ.get("GLUTECOACH_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = ROOT / "artifacts" / "browser"
+DOCS_IMG = ROOT / "docs" / "img"
+PASSWORD = "squat-Better-2026"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def unique_email(prefix: str = "patient") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.org"
+
+
+def shot(page: Any, name: str, *, full_page: bool = True, readme: bool = False) -> Path:
+    """Save a screenshot under artifacts/browser/; README pictures also go to docs/img/ when
+    GLUTECOACH_UPDATE_SCREENSHOTS=1 (so ordinary test runs never touch tracked files)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    if readme and os.environ.get("GLUTECOACH_UPDATE_SCREENSHOTS") == "1":
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_IMG / f"web-{name}.png")
+    return path
+
+
+def api_register(page: Any, email: str, name: str = "Pat Browser") -> None:
+    """Create a patient through the JSON API and sign the page's context in."""
+    response = page.request.post(
+        "/api/auth/register",
+        data={"email": email, "password": PASSWORD, "name": name},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert response.status in (200, 201), response.text()
+    response = page.request.post(
+        "/api/auth/login", data={"email": email, "password": PASSWORD},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert response.ok, response.text()
