@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian machine needs, installed by the project itself: system packages
-# (ffmpeg for the test fixtures' video variants, PostgreSQL for the storage tests) and a
-# virtual environment with glutecoach and its pinned dependencies. Safe to run again.
+# (ffmpeg for the test fixtures' video variants, PostgreSQL for the storage tests, Chromium for
+# the browser tests) and a virtual environment with glutecoach and its pinned dependencies.
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+# Debian's Chromium for the Playwright browser tests (launched from /usr/bin/chromium; no download).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ "${GLUTECOACH_WITH_POSTGRES:-0}" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     need_apt+=(postgresql)
 fi
