@@ -72,8 +72,10 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(new_page: A
     shot(page, "live-summary")
 
     # The set is in the patient's log.
-    response = page.request.get("/api/auth/me")
-    assert response.ok
+    response = page.request.get("/api/progress")
+    assert response.ok, response.text()
+    sets = [x for day in response.json()["sessions"] for x in day["sets"]]
+    assert [x["reps"] for x in sets] == [reps_saved], sets
     print(json.dumps({"live_reps": reps_live, "saved_reps": reps_saved, "fps": fps,
                       "frames": frames, "seconds": round(seconds, 1), "cue": cue}))
 
