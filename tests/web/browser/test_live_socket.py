@@ -18,8 +18,8 @@ from browser_support import CLIP, PASSWORD, unique_email
 cv2 = pytest.importorskip("cv2")
 testclient = pytest.importorskip("fastapi.testclient")
 
-from glutecoach.web.app import create_app  # noqa: E402
-from glutecoach.web.settings import Settings  # noqa: E402
+from glutecoach.web.app import create_app
+from glutecoach.web.settings import Settings
 
 FETCH = {"X-Requested-With": "fetch"}
 
