@@ -225,6 +225,7 @@ except ImportError:  # pragma: no cover - the coaching layer is part of the pack
     _register_coaching = None
 if _register_coaching is not None:
     _register_coaching(app)
+from glutecoach.cli_web import register as _register_web; _register_web(app)  # noqa: E402,E702
 
 
 def main() -> None:

@@ -1,7 +1,347 @@
-"""(being written)"""
+"""Patient and sign-in pages: server-rendered HTML forms that call the same functions as the
+JSON API, so a page never holds logic of its own. Every post checks the CSRF token; input
+problems re-render the form with the reason (status 422), never a traceback.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+from urllib.parse import quote
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from glutecoach.coaching.errors import InvalidField
+from glutecoach.coaching.screening import RED_FLAGS
+from glutecoach.errors import InputError
+from glutecoach.store import appointments as appt
+from glutecoach.store import service
+from glutecoach.store.models import Person
+from glutecoach.store.web_sessions import end_session
+from glutecoach.web import api_appointments as api_appt
+from glutecoach.web.api_analyses import create_job, job_dict, visible_job
+from glutecoach.web.api_auth import (
+    clear_session_cookie,
+    login_person,
+    register_person,
+    set_session_cookie,
+)
+from glutecoach.web.api_patient import SetIn, log_manual_set, plan_dict, questions, save_screening
+from glutecoach.web.deps import (
+    SESSION_COOKIE,
+    Db,
+    Patient,
+    RecordId,
+    User,
+    check_csrf,
+    optional_user,
+)
+from glutecoach.web.progress import progress_dict
+from glutecoach.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Csrf = Depends(check_csrf)
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths (no scheme, no '//host'), so sign-in cannot redirect elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def home_for(user: Person) -> str:
+    return "/clinic" if user.role == "clinician" else "/today"
+
+
+@router.get("/")
+def index(request: Request, user: Annotated[Person | None, Depends(optional_user)]) -> Response:
+    if user is None:
+        return render(request, "welcome.html")
+    return _see_other(home_for(user))
+
+
+# --- sign up / in / out ----------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002
+    return render(request, "login.html", {"next": _safe_next(next)})
+
+
+@router.post("/login", dependencies=[Csrf])
+def login_submit(
+    request: Request, db: Db,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
+) -> Response:
+    try:
+        person, token = login_person(db, request, email, password)
+    except InvalidField as wrong:
+        return render(request, "login.html", {"error": str(wrong), "email": email,
+                                              "next": _safe_next(next)}, status_code=401)
+    target = _safe_next(next)
+    response = _see_other(home_for(person) if target == "/" else target)
+    set_session_cookie(request, response, token)
+    return response
+
+
+@router.get("/signup")
+def signup_page(request: Request) -> Response:
+    return render(request, "signup.html")
+
+
+@router.post("/signup", dependencies=[Csrf])
+def signup_submit(
+    request: Request, db: Db,
+    email: Annotated[str, Form(max_length=320)],
+    name: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1024)],
+    timezone: Annotated[str, Form(max_length=64)] = "UTC",
+) -> Response:
+    try:
+        if "\x00" in email + name:
+            raise InvalidField("name", "must not contain NUL characters")
+        _person, token = register_person(db, request, email, password, name, timezone or "UTC")
+    except InputError as bad:
+        db.rollback()
+        return render(request, "signup.html", {"error": str(bad), "email": email, "name": name},
+                      status_code=422)
+    response = _see_other("/screening")
+    set_session_cookie(request, response, token)
+    return response
+
+
+@router.post("/logout", dependencies=[Csrf])
+def logout_submit(request: Request, db: Db) -> Response:
+    end_session(db, request.cookies.get(SESSION_COOKIE))
+    db.commit()
+    response = _see_other("/login")
+    clear_session_cookie(response)
+    return response
+
+
+# --- screening -------------------------------------------------------------------------------
+
+
+def _answers_from_form(form: FormData) -> dict[str, Any]:
+    def number(key: str) -> Any:
+        value = str(form.get(key, "")).strip()
+        try:
+            return float(value) if "." in value else int(value)
+        except ValueError:
+            return value or None
+
+    items: list[Any] = [1 if form.get(f"sb{i}") == "1" else 0 for i in range(1, 9)]
+    items.append(str(form.get("sb9", "")))
+    return {
+        "red_flags": {f.code: form.get(f"flag_{f.code}") == "1" for f in RED_FLAGS},
+        "start_back": items,
+        "pain": {"back": number("pain_back"), "knee": number("pain_knee")},
+        "age": number("age"),
+        "sitting_hours_per_day": number("sitting_hours_per_day"),
+        "active_days_per_week": number("active_days_per_week"),
+        "previous_injury": str(form.get("previous_injury", "none")),
+    }
+
+
+@router.get("/screening")
+def screening_page(request: Request, user: Patient) -> Response:
+    return render(request, "screening.html", {"q": questions(), "values": {}})
+
+
+@router.post("/screening", dependencies=[Csrf])
+async def screening_submit(request: Request, user: Patient, db: Db) -> Response:
+    form = await request.form()
+    try:
+        result = save_screening(db, user, _answers_from_form(form))
+    except InputError as bad:
+        db.rollback()
+        return render(request, "screening.html",
+                      {"q": questions(), "error": str(bad), "values": dict(form)},
+                      status_code=422)
+    return render(request, "screening_result.html", {"s": result})
+
+
+# --- today's plan and logging ----------------------------------------------------------------
+
+
+@router.get("/today")
+def today_page(request: Request, user: Patient, db: Db) -> Response:
+    plan = plan_dict(db, user)
+    db.commit()
+    return render(request, "today.html", {"plan": plan})
+
+
+@router.post("/sets", dependencies=[Csrf])
+def set_submit(
+    request: Request, user: Patient, db: Db,
+    exercise: Annotated[str, Form(max_length=40)],
+    reps: Annotated[int, Form(ge=1, le=200)],
+    pain_before: Annotated[str, Form(max_length=3)] = "",
+    pain_after: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    try:
+        body = SetIn(exercise=exercise, reps=reps,
+                     pain_before=int(pain_before) if pain_before.strip() else None,
+                     pain_after=int(pain_after) if pain_after.strip() else None)
+        log_manual_set(db, user, body)
+    except (InputError, ValueError) as bad:
+        db.rollback()
+        return render(request, "error.html", {"message": _reason(bad)}, status_code=422)
+    return _see_other("/today?logged=" + quote(exercise))
+
+
+def _reason(error: Exception) -> str:
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        return "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}"
+                         for e in errors())
+    return str(error)
+
+
+# --- upload and analyses ---------------------------------------------------------------------
+
+
+@router.get("/upload")
+def upload_page(request: Request, user: Patient) -> Response:
+    limit = request.app.state.settings.max_upload_bytes // (1024 * 1024)
+    return render(request, "upload.html", {"limit_mb": limit})
+
+
+@router.post("/upload", dependencies=[Csrf])
+async def upload_submit(
+    request: Request, user: Patient, db: Db,
+    file: Annotated[UploadFile, File()],
+    keep: Annotated[str, Form(max_length=5)] = "",
+    pain_before: Annotated[str, Form(max_length=3)] = "",
+    pain_after: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    limit = request.app.state.settings.max_upload_bytes // (1024 * 1024)
+    try:
+        before = int(pain_before) if pain_before.strip() else None
+        after = int(pain_after) if pain_after.strip() else None
+        job = await create_job(request, db, user, file, keep == "1", before, after)
+    except ValueError as bad:
+        return render(request, "upload.html", {"limit_mb": limit, "error": _reason(bad)},
+                      status_code=422)
+    except HTTPException as too_big:
+        return render(request, "upload.html", {"limit_mb": limit, "error": too_big.detail},
+                      status_code=too_big.status_code)
+    return _see_other(f"/analyses/{job.id}")
+
+
+@router.get("/analyses")
+def analyses_page(request: Request, user: Patient, db: Db) -> Response:
+    from sqlalchemy import select
+
+    from glutecoach.store.models import AnalysisJob
+
+    jobs = db.scalars(select(AnalysisJob).where(AnalysisJob.person_id == user.id)
+                      .order_by(AnalysisJob.created_at.desc(), AnalysisJob.id.desc()).limit(100))
+    return render(request, "analyses.html", {"jobs": [job_dict(j, with_result=False)
+                                                      for j in jobs]})
+
+
+@router.get("/analyses/{job_id}")
+def analysis_page(request: Request, job_id: RecordId, user: User, db: Db) -> Response:
+    job = visible_job(db, user, job_id)
+    return render(request, "analysis.html", {"job": job_dict(job), "owner_id": job.person_id})
+
+
+# --- pain, progress --------------------------------------------------------------------------
+
+
+@router.get("/pain")
+def pain_page(request: Request, user: Patient) -> Response:
+    entries = list(reversed(user.pain_entries))[:30]
+    return render(request, "pain.html", {"entries": entries})
+
+
+@router.post("/pain", dependencies=[Csrf])
+def pain_submit(
+    request: Request, user: Patient, db: Db,
+    back: Annotated[str, Form(max_length=3)] = "",
+    knee: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    try:
+        values = {"back": back.strip(), "knee": knee.strip()}
+        if not any(values.values()):
+            raise InvalidField("pain", "give back and/or knee pain (0-10)")
+        for region, text in values.items():
+            if text:
+                if not text.isdigit():
+                    raise InvalidField(region, f"must be a whole number 0-10, got {text!r}")
+                service.log_pain(db, user, region, int(text))
+        db.commit()
+    except InputError as bad:
+        db.rollback()
+        entries = list(reversed(user.pain_entries))[:30]
+        return render(request, "pain.html", {"entries": entries, "error": str(bad)},
+                      status_code=422)
+    return _see_other("/pain?saved=1")
+
+
+@router.get("/progress")
+def progress_page(request: Request, user: Patient, db: Db) -> Response:
+    data = progress_dict(service.progress_data(db, user))
+    return render(request, "progress.html", {"p": data, "plot_base": "/api/progress/plots"})
+
+
+# --- appointments ----------------------------------------------------------------------------
+
+
+@router.get("/appointments")
+def appointments_page(
+    request: Request, user: Patient, db: Db, clinician_id: int | None = None
+) -> Response:
+    from sqlalchemy import select
+
+    clinicians = list(db.scalars(select(Person).where(Person.role == "clinician")
+                                 .order_by(Person.name)))
+    chosen = clinician_id or user.clinician_id or (clinicians[0].id if clinicians else None)
+    slots: list[appt.Slot] = []
+    if chosen is not None and any(c.id == chosen for c in clinicians):
+        slots = appt.free_slots(db, appt.get_clinician(db, chosen), days=28)
+    mine = [api_appt.appointment_dict(db, a) for a in appt.appointments_of(db, user)]
+    return render(request, "appointments.html", {
+        "clinicians": clinicians, "chosen": chosen, "slots": slots[:60], "mine": mine,
+    })
+
+
+@router.post("/appointments", dependencies=[Csrf])
+def book_submit(
+    request: Request, user: Patient, db: Db,
+    clinician_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    start: Annotated[str, Form(max_length=64)],
+) -> Response:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(start)
+    except ValueError:
+        raise InvalidField("start", f"not an ISO 8601 time: {start!r}") from None
+    try:
+        row = api_appt.book_slot(db, user, clinician_id, moment)
+    except HTTPException as refused:
+        if refused.status_code == 409:
+            return render(request, "error.html", {
+                "message": "That slot was just taken by someone else. Please pick another.",
+                "back": f"/appointments?clinician_id={clinician_id}"}, status_code=409)
+        raise
+    return _see_other(f"/appointments?booked={row.id}")
+
+
+@router.post("/appointments/{appointment_id}/cancel", dependencies=[Csrf])
+def cancel_submit(request: Request, appointment_id: RecordId, user: User, db: Db) -> Response:
+    api_appt.cancel_appointment(db, user, appointment_id)
+    return _see_other("/clinic/calendar" if user.role == "clinician" else "/appointments")
+
+

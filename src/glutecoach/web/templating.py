@@ -24,10 +24,17 @@ STATIC_DIR = Path(__file__).with_name("static")
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 
-def local_time(moment: datetime | None, zone: str | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """``moment`` (aware, UTC) in the time zone ``zone``, formatted; '' for None."""
-    if moment is None:
+def local_time(
+    moment: datetime | str | None, zone: str | None, fmt: str = "%a %d %b %Y, %H:%M"
+) -> str:
+    """``moment`` (aware, or ISO 8601 with offset) in the time zone ``zone``; '' for None."""
+    if moment is None or moment == "":
         return ""
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
     try:
         tz = ZoneInfo(zone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):

@@ -1,0 +1,47 @@
+"""``glutecoach serve``: run the web app with uvicorn on the embedded defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for the network).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    database_url: Annotated[Optional[str], typer.Option(
+        help="SQLAlchemy URL (default: GLUTECOACH_DATABASE_URL or the CLI's SQLite file).")] = None,
+    media_dir: Annotated[Optional[Path], typer.Option(
+        help="Folder for uploads and annotated videos (default: beside the database).")] = None,
+    secure_cookies: Annotated[bool, typer.Option(help="Mark cookies Secure (behind HTTPS).")] = False,
+    workers: Annotated[int, typer.Option(help="Background analysis threads.")] = 1,
+) -> None:
+    """Start the web app for patients and clinicians (http://HOST:PORT)."""
+    import dataclasses
+
+    import uvicorn
+
+    from glutecoach.web.app import create_app
+    from glutecoach.web.settings import Settings
+
+    if not 0 < port < 65536:
+        typer.echo(f"glutecoach: error: --port must be 1-65535, got {port}", err=True)
+        raise typer.Exit(2)
+    settings = Settings.from_env()
+    changes: dict[str, object] = {"secure_cookies": secure_cookies or settings.secure_cookies,
+                                  "analysis_workers": max(1, workers)}
+    if database_url:
+        changes["database_url"] = database_url
+    if media_dir:
+        changes["media_dir"] = media_dir
+    settings = dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
+    app = create_app(settings)
+    typer.echo(f"glutecoach web app on http://{host}:{port} (Ctrl+C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to the main CLI."""
+    app.command("serve")(serve)
