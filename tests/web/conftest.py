@@ -1,0 +1,70 @@
+"""Web tests: a real app on a throwaway database (SQLite and PostgreSQL) and real HTTP through
+Starlette's TestClient. Helpers live in :mod:`glutecoach.web.testing`.
+
+PostgreSQL comes from ``GLUTECOACH_TEST_POSTGRES_URL`` as in the store tests: without it the
+PostgreSQL half is skipped (and fails when ``CI=true``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+warnings.filterwarnings("ignore", message=".*httpx.*")
+
+from fastapi import FastAPI  # noqa: E402
+
+from glutecoach.store.testing import (  # noqa: E402
+    BACKENDS,
+    PostgresUnavailable,
+    fresh_database_url,
+    postgres_url,
+)
+from glutecoach.web.app import create_app  # noqa: E402
+from glutecoach.web.settings import Settings  # noqa: E402
+from glutecoach.web.testing import Users  # noqa: E402
+
+VIDEOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "videos"
+
+
+@pytest.fixture(params=BACKENDS)
+def web_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each backend, dropped afterwards."""
+    if request.param == "postgresql":
+        try:
+            postgres_url()
+        except PostgresUnavailable as missing:
+            if missing.required:
+                pytest.fail(str(missing), pytrace=False)
+            pytest.skip(str(missing))
+    with fresh_database_url(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(web_db_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=web_db_url, media_dir=tmp_path / "media", secret="test-secret")
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[FastAPI]:
+    application = create_app(settings)
+    yield application
+    application.state.db.dispose()
+
+
+@pytest.fixture
+def users(app: FastAPI) -> Iterator[Users]:
+    made = Users(app)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def videos() -> Path:
+    if not VIDEOS.is_dir():
+        pytest.skip(f"real clips not found at {VIDEOS}")
+    return VIDEOS

@@ -1,0 +1,108 @@
+"""Sign up, sign in, sign out; cookies; the fetch header; CSRF on forms; rate limiting."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from glutecoach.web.testing import FETCH, PASSWORD, Users, csrf_from
+from glutecoach.web.deps import SESSION_COOKIE
+
+
+def test_register_me_logout(users: Users) -> None:
+    c = users.patient("ann@example.com", "Ann")
+    assert c.me["role"] == "patient"
+    me = c.get("/api/auth/me").json()
+    assert {k: me[k] for k in ("id", "email", "name", "role")} == {
+        "id": c.me["id"], "email": "ann@example.com", "name": "Ann", "role": "patient"}
+    assert c.post("/api/auth/logout").status_code == 204
+    assert c.get("/api/auth/me").status_code == 401
+
+
+def test_session_cookie_is_httponly_and_samesite(app: FastAPI) -> None:
+    with TestClient(app, headers=FETCH) as c:
+        r = c.post("/api/auth/register",
+                   json={"email": "c@example.com", "password": PASSWORD, "name": "C"})
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith(SESSION_COOKIE + "=")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert PASSWORD not in cookie
+
+
+def test_missing_or_bad_session_is_401(app: FastAPI) -> None:
+    with TestClient(app, headers=FETCH) as c:
+        for path in ("/api/auth/me", "/api/plan", "/api/analyses", "/api/appointments",
+                     "/api/patients", "/api/progress"):
+            assert c.get(path).status_code == 401, path
+        c.cookies.set(SESSION_COOKIE, "forged-token")
+        assert c.get("/api/auth/me").status_code == 401
+        c.cookies.set(SESSION_COOKIE, "x" * 5000)
+        assert c.get("/api/auth/me").status_code == 401
+
+
+def test_state_changes_need_the_fetch_header(users: Users) -> None:
+    c = users.patient()
+    bare = {"X-Requested-With": ""}
+    assert c.post("/api/pain", json={"back": 3}, headers=bare).status_code == 403
+    assert c.post("/api/auth/logout", headers=bare).status_code == 403
+    assert c.post("/api/pain", json={"back": 3}).status_code == 201
+    assert c.get("/api/pain", headers=bare).status_code == 200  # reads need no header
+
+
+def test_bad_input_is_422_with_a_reason(app: FastAPI, users: Users) -> None:
+    users.patient("dup@example.com")
+    with TestClient(app, headers=FETCH) as c:
+        r = c.post("/api/auth/register",
+                   json={"email": "dup@example.com", "password": PASSWORD, "name": "D"})
+        assert r.status_code == 422 and "already registered" in r.json()["detail"]
+        r = c.post("/api/auth/register", json={"email": "e@example.com", "password": "short",
+                                               "name": "E"})
+        assert r.status_code == 422 and "8 characters" in r.json()["detail"]
+        r = c.post("/api/auth/register", json={"email": "nope", "password": PASSWORD, "name": "E"})
+        assert r.status_code == 422 and "email" in r.json()["detail"]
+        r = c.post("/api/auth/register", json={"email": "f@example.com", "password": PASSWORD,
+                                               "name": "F", "timezone": "Mars/Base"})
+        assert r.status_code == 422 and "time zone" in r.json()["detail"]
+        r = c.post("/api/auth/register", json={"email": "g@example.com"})
+        assert r.status_code == 422 and "password" in r.json()["reason"]
+
+
+def test_wrong_password_is_401_then_rate_limited(app: FastAPI, users: Users) -> None:
+    users.patient("rl@example.com")
+    with TestClient(app, headers=FETCH) as c:
+        codes = [c.post("/api/auth/login", json={"email": "rl@example.com",
+                                                 "password": "wrong-password"}).status_code
+                 for _ in range(6)]
+        assert codes[:5] == [401] * 5 and codes[5] == 429
+        # Even the right password waits until the window passes.
+        r = c.post("/api/auth/login", json={"email": "rl@example.com", "password": PASSWORD})
+        assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+    # Unknown emails and known ones answer alike.
+    with TestClient(app, headers=FETCH) as c:
+        r = c.post("/api/auth/login", json={"email": "nobody@example.com", "password": "x"})
+        assert r.status_code == 401 and r.json()["detail"] == "credentials: email or password is wrong"
+
+
+def test_form_pages_need_the_csrf_token(app: FastAPI) -> None:
+    with TestClient(app) as c:
+        page = c.get("/signup")
+        token = csrf_from(page.text)
+        data = {"email": "form@example.com", "name": "Form", "password": PASSWORD,
+                "timezone": "Europe/Paris"}
+        assert c.post("/signup", data=data).status_code == 403
+        assert c.post("/signup", data={**data, "csrf_token": "forged"}).status_code == 403
+        r = c.post("/signup", data={**data, "csrf_token": token}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/screening"
+        assert c.get("/api/auth/me").json()["timezone"] == "Europe/Paris"
+        # Sign out and back in through the forms.
+        token = csrf_from(c.get("/today").text)
+        assert c.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+        assert c.get("/today", follow_redirects=False).headers["location"].startswith("/login")
+        token = csrf_from(c.get("/login").text)
+        r = c.post("/login", data={"email": "form@example.com", "password": "bad",
+                                   "csrf_token": token})
+        assert r.status_code == 401 and "wrong" in r.text
+        r = c.post("/login", data={"email": "form@example.com", "password": PASSWORD,
+                                   "csrf_token": token, "next": "//evil.example/x"},
+                   follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/today"
