@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ DOCS_IMG = ROOT / "docs" / "img"
 PASSWORD = "squat-Better-2026"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+README_MAX_HEIGHT = 1100
 
 
 def unique_email(prefix: str = "patient") -> str:
@@ -32,7 +32,14 @@ def shot(page: Any, name: str, *, full_page: bool = True, readme: bool = False) 
     page.screenshot(path=str(path), full_page=full_page)
     if readme and os.environ.get("GLUTECOACH_UPDATE_SCREENSHOTS") == "1":
         DOCS_IMG.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS_IMG / f"web-{name}.png")
+        target = DOCS_IMG / f"web-{name}.png"
+        from PIL import Image  # Pillow comes with matplotlib
+
+        with Image.open(path) as image:
+            if image.height > README_MAX_HEIGHT:  # the top of a long page is enough
+                image.crop((0, 0, image.width, README_MAX_HEIGHT)).save(target, optimize=True)
+            else:
+                image.save(target, optimize=True)
     return path
 
 

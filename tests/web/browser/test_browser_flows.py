@@ -50,7 +50,7 @@ def test_sign_up_and_screening(new_page: Any) -> None:
     page = new_page(DESKTOP)
     _sign_up(page, unique_email("signup"))
     assert page.get_by_role("heading", name=re.compile("safety questions")).is_visible()
-    shot(page, "screening", readme=True)
+    shot(page, "screening")
     _fill_screening(page)
     page.get_by_role("heading", name="Your screening").wait_for()
     assert page.get_by_text("Programme allowed: yes").is_visible()
@@ -70,7 +70,7 @@ def test_red_flag_shows_urgent_advice(new_page: Any) -> None:
     assert "not until a clinician has reviewed it" in page.content()
     box = alert.bounding_box()
     assert box and box["y"] < PHONE["height"], "urgent advice must be seen without scrolling"
-    shot(page, "screening-red-flag", full_page=False)
+    shot(page, "screening-red-flag", full_page=False, readme=True)
 
 
 def test_upload_a_real_clip_and_see_reps_and_cues(new_page: Any) -> None:
@@ -213,7 +213,7 @@ def test_pages_at_phone_width_with_labelled_inputs(new_page: Any) -> None:
         assert width <= PHONE["width"], f"{path} is {width}px wide at phone width"
         assert not _unlabelled(page), (path, _unlabelled(page))
         name = path.strip("/")
-        shot(page, f"phone-{name}", full_page=False, readme=name in ("today", "upload"))
+        shot(page, f"phone-{name}", full_page=False)
 
 
 def test_sign_in_by_keyboard_alone(new_page: Any) -> None:

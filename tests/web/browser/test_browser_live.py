@@ -110,6 +110,8 @@ def test_live_page_at_phone_width_and_by_keyboard(new_page: Any) -> None:
     page.focus("#live-start")
     page.keyboard.press("Enter")
     page.wait_for_function("document.body.dataset.liveFrames > 3", timeout=60_000)
+    page.wait_for_function("Number(document.body.dataset.liveReps) >= 2", timeout=45_000)
+    page.locator("#live-stage").scroll_into_view_if_needed()
     shot(page, "live-phone", full_page=False, readme=True)
     page.get_by_role("button", name="Stop and save").press("Enter")
     page.locator("#live-summary").wait_for(state="visible", timeout=60_000)
