@@ -21,9 +21,10 @@ from glutecoach.checks.gate import gate_features, squat_gate
 from glutecoach.checks.registry import reliability, run_checks
 from glutecoach.errors import InputError
 from glutecoach.keypoints import is_keypoint_path, load_keypoints
-from glutecoach.kinematics.angles import leg_ratio
+from glutecoach.kinematics.angles import combine_legs, leg_ratio
 from glutecoach.kinematics.filtering import smooth_track
 from glutecoach.kinematics.view import classify_view
+from glutecoach.pose.backfill import backfill
 from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.reps import RepCounter, RepWindow
 from glutecoach.thresholds import REPS
@@ -49,17 +50,24 @@ class Signals:
 
     xy: npt.NDArray[np.float64]
     leg_ratios: npt.NDArray[np.float64]  # (T, 2) left, right
-
-    @property
-    def combined(self) -> npt.NDArray[np.float64]:
-        with np.errstate(all="ignore"):
-            return np.nanmean(self.leg_ratios, axis=1)
+    combined: npt.NDArray[np.float64]  # (T,) both legs, weighted by how well each was seen
 
 
 def compute_signals(seq: PoseSequence) -> Signals:
     xy = smooth_track(seq.xy, seq.score, seq.fps)
     ratios = np.stack([leg_ratio(xy, "left"), leg_ratio(xy, "right")], axis=1)
-    return Signals(xy, ratios)
+    return Signals(xy, ratios, combine_legs(ratios, _smoothed_scores(seq)))
+
+
+def _smoothed_scores(seq: PoseSequence) -> npt.NDArray[np.float64] | None:
+    """Joint confidences over about a third of a second (a running median), so a weight does
+    not flicker frame to frame; None for keypoints that carry no confidence."""
+    if seq.score.size == 0 or np.all((seq.score == 0) | (seq.score == 1)):
+        return None
+    from scipy.ndimage import median_filter
+
+    size = max(1, int(round(0.33 * seq.fps)) | 1)
+    return median_filter(seq.score, size=(size, 1), mode="nearest")
 
 
 def analyze_file(
@@ -85,8 +93,9 @@ def load_sequence(
     if is_keypoint_path(path):
         return load_keypoints(path, options.fps)
     info = probe(path)
-    return estimate_video_poses(path, info, estimator_factory, every_frame=options.every_frame,
-                                progress=progress)
+    seq = estimate_video_poses(path, info, estimator_factory, every_frame=options.every_frame,
+                               progress=progress)
+    return backfill(path, seq, estimator_factory)
 
 
 def analyze_sequence(seq: PoseSequence) -> AnalysisResult:
@@ -116,16 +125,21 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     if counter.unfinished():
         warnings.append("The recording ends during a rep; it was not counted.")
     view = _view(seq, sig, counter.standing_ratio)
-    reps, rejected = [], []
+    passed: list[RepContext] = []
+    rejected: list[str] = []
     for k, (w, standing) in enumerate(windows):
         nxt = windows[k + 1][0].start if k + 1 < len(windows) else len(seq) - 1
+        prev = windows[k - 1][0].end if k else 0
+        before = most_upright(combined, max(prev, w.start - int(round(REPS.standing_lookback_s * seq.fps))),
+                              w.start)
         ctx = RepContext(sig.xy, seq.times, w.start, w.bottom, w.end, rep_top(combined, standing, w.end, nxt),
-                         seq.coords, view)
+                         seq.coords, view, top_before=before)
         why = squat_gate(gate_features(ctx, sig.leg_ratios, standing))
         if why:
             rejected.append(why)
             continue
-        reps.append(judge_rep(seq, ctx, len(reps)))
+        passed.append(ctx)
+    reps = [judge_rep(seq, ctx, k) for k, ctx in enumerate(passed)]
     if rejected:
         warnings.append(f"{len(rejected)} movement(s) were not counted as squats: {'; '.join(sorted(set(rejected)))}.")
     if any(not r.reliable for r in reps):
@@ -147,6 +161,14 @@ def rep_top(combined: npt.NDArray[np.float64], standing: float, end: int, nxt: i
     if not np.isfinite(window).any():
         return end
     return end + int(np.nanargmax(window))
+
+
+def most_upright(combined: npt.NDArray[np.float64], lo: int, hi: int) -> int:
+    """The frame in [lo, hi] with the straightest legs (highest leg ratio); hi if none seen."""
+    window = combined[lo : hi + 1]
+    if not np.isfinite(window).any():
+        return hi
+    return lo + int(np.nanargmax(window))
 
 
 def judge_rep(seq: PoseSequence, ctx: RepContext, index: int) -> Rep:

@@ -52,6 +52,9 @@ class RepThresholds:
     # Losing the person for longer than this resets the count's state (no rep across it).
     max_gap_s: float = 2.0
     max_rep_s: float = 12.0
+    # How far before a rep's start the standing posture is looked for (the gate and the
+    # standing segment lengths use the most upright frame there).
+    standing_lookback_s: float = 1.0
     # Standing value of the thigh/shin vertical ratio before any frames are seen (thigh and
     # shank are about equally long: Winter, Biomechanics and Motor Control of Human Movement).
     standing_ratio_prior: float = 1.0
@@ -74,6 +77,9 @@ class GateThresholds:
     # Winter: trunk about 0.29 and shank 0.25 of stature, a ratio near 1.2 standing; bent-over,
     # lying or swinging bodies fall outside 0.8-1.8.
     trunk_shin_ratio_top_range: tuple[float, float] = (0.8, 1.8)
+    # With pixel coordinates the trunk's direction is used instead: standing means the trunk
+    # nearer vertical than horizontal (a plank or push-up is near 90 degrees).
+    max_trunk_lean_top_deg: float = 45.0
     # Shoulders above the hips at the bottom (trunk lean under about 70 degrees).
     min_bottom_trunk_height_frac: float = 0.10
     # Lunges and kneeling: one shank near horizontal, so its thigh/shin vertical ratio is large.

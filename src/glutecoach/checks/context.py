@@ -18,8 +18,12 @@ Array = npt.NDArray[np.float64]
 class RepContext:
     """Landmarks (T, 33, 2), already smoothed, and positions of the rep in them.
 
-    ``top`` is the standing frame after the rep (lockout is judged there); ``fps`` the
-    analysed frame rate. ``coords`` and ``view`` decide what may be measured at all.
+    ``top`` is the standing frame after the rep (lockout is judged there); ``top_before`` the
+    most upright frame shortly before it, where the gate checks the person stood (the
+    counter's ``start`` is where the knees began to bend, which in a hip-first barbell squat
+    comes after the hips have already moved back and down). Form checks measure standing
+    posture at ``start`` and ``top``: the set-up before a first rep may still be moving feet.
+    ``coords`` and ``view`` decide what may be measured at all.
     """
 
     xy: Array
@@ -30,6 +34,7 @@ class RepContext:
     top: int
     coords: CoordKind
     view: View
+    top_before: int | None = None
 
     @cached_property
     def frames(self) -> Array:
@@ -48,6 +53,11 @@ class RepContext:
     @cached_property
     def standing_positions(self) -> list[int]:
         return [self.start, self.top]
+
+    @cached_property
+    def upright_positions(self) -> list[int]:
+        """Where the exercise gate asks "was the person standing?" (see ``top_before``)."""
+        return [self.start if self.top_before is None else self.top_before, self.top]
 
     def standing_length(self, a: str, b: str) -> float:
         """2D length of a segment while standing (median over the rep's standing frames, both

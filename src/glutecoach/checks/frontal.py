@@ -40,7 +40,9 @@ def _stance(ctx: RepContext, out: CheckOutcome) -> None:
         out.skip("stance_too_narrow", "the feet overlap in a side view", FILM_FRONT)
         out.skip("stance_too_wide", "the feet overlap in a side view", FILM_FRONT)
         return
-    ratios = [(_sep(ctx, p, "ankle") / _sep(ctx, p, "shoulder")) for p in ctx.standing_positions
+    # The feet stay planted through a rep, so every frame of it measures the same stance:
+    # the median over the rep is steadier than the two standing frames alone.
+    ratios = [(_sep(ctx, p, "ankle") / _sep(ctx, p, "shoulder")) for p in range(ctx.start, ctx.top + 1)
               if _sep(ctx, p, "shoulder") > 0]
     ratio = float(np.nanmedian(ratios)) if np.isfinite(ratios).any() else float("nan")
     out.metrics["stance_width_ratio"] = ratio

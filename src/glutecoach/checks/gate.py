@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from glutecoach.checks.context import RepContext
-from glutecoach.kinematics.angles import joint
+from glutecoach.kinematics.angles import joint, lean_of_segment
 from glutecoach.thresholds import GATE, GateThresholds
 
 Array = npt.NDArray[np.float64]
@@ -35,14 +35,15 @@ class GateFeatures:
     hands_overhead_frac: float
     ankle_travel_leg: float
     trunk_shin_ratio_top: float
+    trunk_lean_top_deg: float = float("nan")  # pixel input only
 
 
 def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
                   th: GateThresholds = GATE) -> GateFeatures:
     """leg_ratios: (T, 2) thigh/shin vertical ratio per leg (kinematics.angles.leg_ratio)."""
-    heights, trunk_shin = [], []
+    heights, trunk_shin, leans = [], [], []
     legs_in_pixels = ctx.coords != "frame_normalised" and np.isfinite(ctx.leg_length) and ctx.leg_length > 0
-    for p in ctx.standing_positions:
+    for p in ctx.upright_positions:
         if legs_in_pixels:  # true proportions: the standing leg is straight and vertical
             heights.append((ctx.ankle_y(p) - ctx.hip_y(p)) / ctx.leg_length * th.leg_to_body_height)
         else:
@@ -51,6 +52,9 @@ def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
         shin = ctx.ankle_y(p) - float(ctx.mid(p, "left_knee", "right_knee")[1])
         trunk_p = ctx.hip_y(p) - float(ctx.mid(p, "left_shoulder", "right_shoulder")[1])
         trunk_shin.append(trunk_p / shin if shin > 0 else np.nan)
+        if legs_in_pixels:
+            leans.append(float(lean_of_segment(ctx.mid(p, "left_hip", "right_hip"),
+                                               ctx.mid(p, "left_shoulder", "right_shoulder"))))
     b = ctx.bottom
     span_b = ctx.ankle_y(b) - ctx.body_top_y(b)
     trunk = (ctx.hip_y(b) - float(ctx.mid(b, "left_shoulder", "right_shoulder")[1])) / span_b if span_b > 0 else np.nan
@@ -71,6 +75,7 @@ def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
         hands_overhead_frac=overhead,
         ankle_travel_leg=travel,
         trunk_shin_ratio_top=float(np.nanmedian(trunk_shin)) if np.isfinite(trunk_shin).any() else np.nan,
+        trunk_lean_top_deg=float(np.nanmedian(leans)) if np.isfinite(leans).any() else np.nan,
     )
 
 
@@ -95,9 +100,16 @@ def squat_gate(f: GateFeatures, th: GateThresholds = GATE) -> str | None:
     """None when the rep looks like a squat, else a short reason it does not."""
     if not f.standing_hip_height >= th.min_standing_hip_height_frac:
         return "not standing at the top of the movement"
-    lo, hi = th.trunk_shin_ratio_top_range
-    if not lo <= f.trunk_shin_ratio_top <= hi:
-        return "not upright at the top of the movement"
+    if np.isfinite(f.trunk_lean_top_deg):
+        # Pixel input: the trunk's direction is measured directly. Its length is not used,
+        # because a trunk cut off by the top of the picture or foreshortened by a high or low
+        # camera still points up when the person stands.
+        if f.trunk_lean_top_deg > th.max_trunk_lean_top_deg:
+            return "not upright at the top of the movement"
+    else:
+        lo, hi = th.trunk_shin_ratio_top_range
+        if not lo <= f.trunk_shin_ratio_top <= hi:
+            return "not upright at the top of the movement"
     if not f.bottom_trunk_height >= th.min_bottom_trunk_height_frac:
         return "shoulders not above the hips at the bottom"
     if f.max_leg_ratio_bottom > th.max_leg_ratio_bottom:

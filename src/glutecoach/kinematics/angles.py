@@ -88,6 +88,34 @@ def leg_ratio(xy: Array, side: str) -> Array:
     return ratio
 
 
+def combine_legs(ratios: Array, score: Array | None) -> Array:
+    """One knee-bend signal from both legs' ratios (T, 2), weighted by how well each leg was
+    seen. In a side or oblique view the far leg is hidden behind the near one and the model
+    guesses it with low confidence; a plain mean lets that guess (often a flat "shin" that
+    sends the ratio to its cap) fake a return to standing mid-rep and split one rep in two.
+    Weight: the leg's weakest joint confidence (hip, knee, ankle), 0 at 0.3 (peers' usual
+    cut-off) rising to 1 at 0.8, squared so a clearly better leg dominates. Without
+    confidences (keypoints that carry none) it is the plain mean."""
+    with np.errstate(all="ignore"):
+        if score is None:
+            return np.nanmean(ratios, axis=1)
+        from glutecoach.skeleton import J
+
+        vis = np.stack([np.min(score[:, [J[f"{s}_hip"], J[f"{s}_knee"], J[f"{s}_ankle"]]], axis=1)
+                        for s in ("left", "right")], axis=1)
+        weight = np.clip((vis - 0.3) / 0.5, 0.0, 1.0) ** 2
+        weight = np.where(np.isfinite(ratios), weight, 0.0)
+        total = weight.sum(axis=1)
+        weighted = np.nansum(np.nan_to_num(ratios) * weight, axis=1) / total
+        return np.where(total > 1e-6, weighted, np.nanmean(ratios, axis=1))
+
+
+def lean_of_segment(lower: Array, upper: Array) -> Array:
+    """Angle of the lower->upper segment from straight up, degrees (0 upright, 90 flat)."""
+    d = upper - lower
+    return np.degrees(np.arctan2(np.abs(d[..., 0]), -d[..., 1]))
+
+
 def fppa(xy: Array, side: str) -> Array:
     """Frontal plane projection angle, degrees; positive when the knee falls inside the
     hip-ankle line (towards the body's midline), as in Willson & Davis 2008."""
