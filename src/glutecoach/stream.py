@@ -18,14 +18,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from glutecoach.analysis import analyze_sequence, judge_rep, rep_top
+from glutecoach.analysis import analyze_sequence, judge_rep, most_upright, rep_top
 from glutecoach.checks.context import RepContext
 from glutecoach.checks.gate import gate_features, squat_gate
-from glutecoach.kinematics.angles import leg_ratio
+from glutecoach.kinematics.angles import combine_legs, leg_ratio
 from glutecoach.kinematics.filtering import OneEuroFilter, mask_low_confidence
 from glutecoach.kinematics.view import classify_view
 from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.reps import RepCounter
+from glutecoach.thresholds import REPS
 from glutecoach.skeleton import N_JOINTS
 from glutecoach.types import AnalysisResult, PoseSequence, Rep, SourceInfo
 
@@ -68,6 +69,7 @@ class LiveCoach:
     _windows: list[tuple[Any, float]] = field(default_factory=list)
     _cue: str | None = None
     _closed: bool = False
+    _last_end: int = 0
 
     def push_image(self, image_rgb: npt.NDArray[np.uint8], t_s: float) -> LiveUpdate:
         """Run the pose model on one RGB frame and update the set."""
@@ -102,7 +104,7 @@ class LiveCoach:
         self._ratios.append(ratios)
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            combined = float(np.nanmean(ratios)) if np.isfinite(ratios).any() else float("nan")
+            combined = float(combine_legs(ratios[None], score[None])[0])
         position = len(self._times) - 1
         window = self._counter.update(position, float(t_s), combined)
         rep_dict, rejected_before = None, len(self._counter.rejected)
@@ -136,9 +138,13 @@ class LiveCoach:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             view = classify_view(xy, np.asarray(self._score))
-            combined = np.nanmean(ratios, axis=1)
+            combined = combine_legs(ratios, np.asarray(self._score))
+            lookback = int(round(REPS.standing_lookback_s * len(times) / max(times[-1] - times[0], 1e-3)))
+            before = most_upright(combined, max(self._last_end, window.start - lookback), window.start)
             ctx = RepContext(xy, times, window.start, window.bottom, window.end,
-                             rep_top(combined, standing, window.end, len(times) - 1), "pixels", view)
+                             rep_top(combined, standing, window.end, len(times) - 1), "pixels", view,
+                             top_before=before)
+            self._last_end = window.end
             why = squat_gate(gate_features(ctx, ratios, standing))
             if why:
                 return None, why
