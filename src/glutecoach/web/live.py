@@ -177,19 +177,25 @@ def _summary(result: Any) -> dict[str, Any]:
 
 async def _send(ws: WebSocket, message: dict[str, Any]) -> None:
     if ws.application_state == WebSocketState.CONNECTED:
-        await ws.send_text(json.dumps(message, allow_nan=False, default=_json_default))
+        await ws.send_text(_json_text(message))
+
+
+def _json_text(message: dict[str, Any]) -> str:
+    """Strict JSON: NaN and infinity (which JSON lacks) become null, numpy scalars plain."""
+    loose = json.dumps(message, default=_json_default)
+    return json.dumps(_clean(json.loads(loose)), allow_nan=False)
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
     if hasattr(value, "item"):
         return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
     return str(value)
 
 
 def _clean(value: Any) -> Any:
-    """NaN and infinity become null (JSON has neither)."""
+    """NaN and infinity become null."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):

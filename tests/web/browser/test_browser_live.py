@@ -15,12 +15,23 @@ TRUE_REPS = 5  # videos/truth.csv: side_bodyweight_5reps.mp4
 CLIP_SECONDS = 10.01  # the clip's length; the fake camera loops it
 
 
+# Records what the page asks the Web Speech API to say (the real speechSynthesis still speaks).
+RECORD_SPEECH = """
+  window.__spoken = [];
+  if (window.speechSynthesis) {
+    const speak = window.speechSynthesis.speak.bind(window.speechSynthesis);
+    window.speechSynthesis.speak = (u) => { window.__spoken.push(u.text); speak(u); };
+  }
+"""
+
+
 def _reps(page: Any) -> int:
     return int(page.locator("#live-reps").inner_text() or 0)
 
 
 def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(new_page: Any) -> None:
     page = new_page(DESKTOP)
+    page.add_init_script(RECORD_SPEECH)
     api_register(page, unique_email("live"))
     page.goto("/live")
     assert page.get_by_role("heading", name="Live coach").is_visible()
@@ -47,6 +58,8 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(new_page: A
     cue = page.locator("#live-cue").inner_text()
     fps = float(page.evaluate("document.body.dataset.liveFps"))
     frames = int(page.evaluate("document.body.dataset.liveFrames"))
+    round_trip_ms = int(page.evaluate("document.body.dataset.liveRttMs"))
+    spoken = page.evaluate("window.__spoken")
     shot(page, "live-coach", readme=True)
 
     # No phantom reps: never more than the clip holds in the loops played so far.
@@ -58,6 +71,11 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(new_page: A
     # 2-core machine that also runs the browser and decodes the fake camera.
     assert fps >= 5, f"{fps} pictures/s analysed"
     assert frames >= 5 * seconds * 0.8, (frames, seconds)
+    # ...and the answer to a picture comes back well within a frame period or two (median).
+    assert round_trip_ms < 250, f"{round_trip_ms} ms from picture to answer"
+    # The rep count and the cue are spoken, one utterance per rep.
+    assert [t for t in spoken if t.split(".")[0] == str(TRUE_REPS)], spoken
+    assert any(cue in t for t in spoken), (cue, spoken)
 
     stop.click()
     summary = page.locator("#live-summary")
@@ -77,11 +95,13 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(new_page: A
     sets = [x for day in response.json()["sessions"] for x in day["sets"]]
     assert [x["reps"] for x in sets] == [reps_saved], sets
     print(json.dumps({"live_reps": reps_live, "saved_reps": reps_saved, "fps": fps,
+                      "round_trip_ms": round_trip_ms,
                       "frames": frames, "seconds": round(seconds, 1), "cue": cue}))
 
 
 def test_live_page_at_phone_width_and_by_keyboard(new_page: Any) -> None:
     page = new_page(PHONE)
+    page.add_init_script(RECORD_SPEECH)
     api_register(page, unique_email("livephone"))
     page.goto("/live")
     # Nothing wider than the phone's screen.
@@ -106,6 +126,8 @@ def test_live_page_at_phone_width_and_by_keyboard(new_page: Any) -> None:
     assert page.get_attribute("#live-mute", "aria-pressed") == "true"
     page.keyboard.press("Space")
     assert page.get_attribute("#live-mute", "aria-pressed") == "false"
+    page.keyboard.press("Enter")  # muted for this set: cues shown, not spoken
+    assert page.get_by_role("button", name="Sound off").count() == 1
     # Start from the keyboard: the camera opens and pictures are analysed.
     page.focus("#live-start")
     page.keyboard.press("Enter")
@@ -113,6 +135,8 @@ def test_live_page_at_phone_width_and_by_keyboard(new_page: Any) -> None:
     page.wait_for_function("Number(document.body.dataset.liveReps) >= 2", timeout=45_000)
     page.locator("#live-stage").scroll_into_view_if_needed()
     shot(page, "live-phone", full_page=False, readme=True)
+    assert page.evaluate("window.__spoken") == []
+    assert page.locator("#live-cue").inner_text() != "Press Start when you are ready."
     page.get_by_role("button", name="Stop and save").press("Enter")
     page.locator("#live-summary").wait_for(state="visible", timeout=60_000)
 

@@ -37,6 +37,8 @@
   let answers = 0;
   let answerTimes = [];
   let timer = null;
+  let sentAt = 0;
+  let roundTrips = [];
   let rejectedText = "";
   let rejectedUntil = 0;
   const minGap = 1000 / config.fps;
@@ -102,6 +104,10 @@
     answers += 1;
     const now = performance.now();
     answerTimes.push(now);
+    roundTrips.push(now - sentAt);
+    if (roundTrips.length > 30) roundTrips.shift();
+    const sorted = roundTrips.slice().sort((a, b) => a - b);
+    const rtt = sorted[Math.floor(sorted.length / 2)];
     while (answerTimes.length && now - answerTimes[0] > 2000) answerTimes.shift();
     drawSkeleton(msg.landmarks);
     repsOut.textContent = String(msg.reps);
@@ -126,8 +132,9 @@
     const fps = answerTimes.length > 1
       ? (answerTimes.length - 1) * 1000 / (answerTimes[answerTimes.length - 1] - answerTimes[0])
       : 0;
-    statsOut.textContent = fps.toFixed(1) + " pictures/s analysed, model " +
-      Math.round(msg.latency_ms) + " ms";
+    statsOut.textContent = fps.toFixed(1) + " pictures/s analysed, " + Math.round(rtt) +
+      " ms from picture to answer (model " + Math.round(msg.latency_ms) + " ms)";
+    document.body.dataset.liveRttMs = String(Math.round(rtt));
     document.body.dataset.liveFrames = String(msg.frames);
     document.body.dataset.liveFps = fps.toFixed(1);
     document.body.dataset.liveReps = String(msg.reps);
@@ -164,6 +171,7 @@
     }
     fitToVideo();
     lastSent = now;
+    sentAt = now;
     awaiting = true;
     const t = (now - startedAt) / 1000;
     grabCtx.drawImage(video, 0, 0, grab.width, grab.height);
@@ -271,6 +279,7 @@
     lastSpoken = "";
     answers = 0;
     answerTimes = [];
+    roundTrips = [];
     setStatus("Connecting...");
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + config.ws_path);
