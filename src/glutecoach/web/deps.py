@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request
@@ -48,6 +49,24 @@ def _no_nul(value: str) -> str:
 
 #: A string that PostgreSQL can store (no NUL characters).
 Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+@dataclass(frozen=True)
+class UserView:
+    """What pages show of the signed-in person; a plain copy, so an error page rendered after
+    the database session closed can still use it."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    timezone: str
+
+    @classmethod
+    def of(cls, person: Person | None) -> UserView | None:
+        if person is None:
+            return None
+        return cls(person.id, person.email, person.name, person.role, person.timezone)
 
 
 class NotSignedIn(Exception):
@@ -86,14 +105,14 @@ def current_user(request: Request, db: Db) -> Person:
     person = user_from_cookie(db, request.cookies.get(SESSION_COOKIE))
     if person is None:
         raise NotSignedIn()
-    request.state.user = person
+    request.state.user = UserView.of(person)
     return person
 
 
 def optional_user(request: Request, db: Db) -> Person | None:
     """The signed-in person or None (for pages that work both ways)."""
     person = user_from_cookie(db, request.cookies.get(SESSION_COOKIE))
-    request.state.user = person
+    request.state.user = UserView.of(person)
     return person
 
 
