@@ -11,20 +11,13 @@ from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.screening import (
     RED_FLAG_CODES,
     URGENT_FLAGS,
+    example_answers,
     parse_answers,
     score_start_back,
     screen,
 )
 
-EXAMPLE: dict[str, Any] = {
-    "red_flags": {code: False for code in RED_FLAG_CODES},
-    "start_back": [0, 1, 0, 0, 1, 0, 0, 1, "moderately"],
-    "pain": {"back": 4, "knee": 2},
-    "age": 46,
-    "sitting_hours_per_day": 9,
-    "active_days_per_week": 1,
-    "previous_injury": "none",
-}
+EXAMPLE: dict[str, Any] = example_answers()
 
 
 def answers(**changes: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from glutecoach.cli_coaching import EXIT_BAD_INPUT, EXIT_BLOCKED, register
-from glutecoach.coaching.screening import RED_FLAG_CODES
+from glutecoach.coaching.screening import example_answers
 from glutecoach.store.db import Database
 from glutecoach.store.models import (
     ExerciseSet,
@@ -25,15 +25,7 @@ from glutecoach.store.models import (
     TrainingSession,
 )
 
-ANSWERS: dict[str, Any] = {
-    "red_flags": {code: False for code in RED_FLAG_CODES},
-    "start_back": [0, 1, 0, 0, 1, 0, 0, 1, "moderately"],
-    "pain": {"back": 4, "knee": 2},
-    "age": 46,
-    "sitting_hours_per_day": 9,
-    "active_days_per_week": 1,
-    "previous_injury": "none",
-}
+ANSWERS: dict[str, Any] = example_answers()
 ALL_TABLES = (Person, Screening, Questionnaire, PainEntry, Programme, TrainingSession, ExerciseSet)
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from glutecoach.coaching.errors import InvalidField
-from glutecoach.coaching.screening import RED_FLAG_CODES, parse_answers, screen
+from glutecoach.coaching.screening import example_answers, parse_answers, screen
 from glutecoach.coaching.sets import counts_from_analysis, counts_from_reps
 from glutecoach.store import service
 from glutecoach.store.db import Database, database_url
@@ -28,15 +28,7 @@ from glutecoach.store.models import (
 from glutecoach.store.security import hash_password, verify_password
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
-ANSWERS = {
-    "red_flags": {code: False for code in RED_FLAG_CODES},
-    "start_back": [0, 1, 0, 0, 1, 0, 0, 1, "moderately"],
-    "pain": {"back": 4, "knee": 2},
-    "age": 46,
-    "sitting_hours_per_day": 9,
-    "active_days_per_week": 1,
-    "previous_injury": "none",
-}
+ANSWERS = example_answers()
 
 
 def count(db: Database, model: type) -> int:

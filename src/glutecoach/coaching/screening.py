@@ -386,3 +386,17 @@ def screen(answers: Answers) -> ScreeningResult:
         starting_level=starting_level(answers, start_back, referral) if allowed else None,
         pain={"back": answers.pain_back, "knee": answers.pain_knee},
     )
+
+
+def example_answers() -> dict[str, Any]:
+    """A complete, valid answers document (no red flags, low STarT Back risk): the shape that
+    ``parse_answers`` expects, for documentation and as the tests' starting point."""
+    return {
+        "red_flags": {code: False for code in RED_FLAG_CODES},
+        "start_back": [0, 1, 0, 0, 1, 0, 0, 1, "moderately"],
+        "pain": {"back": 4, "knee": 2},
+        "age": 46,
+        "sitting_hours_per_day": 9,
+        "active_days_per_week": 1,
+        "previous_injury": "none",
+    }
