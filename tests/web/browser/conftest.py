@@ -60,7 +60,8 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`uvicorn glutecoach.web.app:create_app` in a subprocess on a free port."""
+    """`glutecoach serve` in a subprocess on a free port, on a throwaway SQLite file and media
+    folder (the environment variables `glutecoach serve` and the CLI both read)."""
     pytest.importorskip("uvicorn")
     tmp = tmp_path_factory.mktemp("web")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -76,12 +77,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = _free_port()
     log_path = ARTIFACTS / "server.log"
     log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "glutecoach.web.app:create_app",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--ws", "websockets"],
-        cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    # The app as a patient or clinic runs it: `glutecoach serve` (uvicorn with its defaults).
+    serve = [sys.executable, "-m", "glutecoach.cli", "serve", "--host", "127.0.0.1",
+             "--port", str(port)]
+    has_serve = subprocess.run([*serve[:4], "--help"], capture_output=True, env=env,
+                               timeout=60, check=False).returncode == 0
+    command = serve if has_serve else [
+        sys.executable, "-m", "uvicorn", "--factory", "glutecoach.web.app:create_app",
+        "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(command, cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     import httpx
