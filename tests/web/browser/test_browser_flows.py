@@ -183,6 +183,18 @@ def test_book_an_appointment_and_see_it_in_the_clinicians_calendar(
     clinic.reload()
     assert clinic.locator("#calendar tr").filter(has_text=patient_name).count() == 0
 
+    # The live coach saves to a patient's log: a clinician is told so, and its socket refuses.
+    response = clinic.goto("/live")
+    assert response is not None and response.status == 403
+    assert clinic.get_by_text("Sign in with a patient account").is_visible()
+    code = clinic.evaluate(
+        """() => new Promise((resolve) => {
+             const ws = new WebSocket(location.origin.replace('http', 'ws') + '/ws/live');
+             ws.onclose = (e) => resolve(e.code);
+           })"""
+    )
+    assert code == 4403
+
 
 PATIENT_PAGES = ["/today", "/screening", "/upload", "/live", "/pain", "/progress",
                  "/appointments", "/analyses"]
@@ -214,6 +226,22 @@ def test_pages_at_phone_width_with_labelled_inputs(new_page: Any) -> None:
         assert not _unlabelled(page), (path, _unlabelled(page))
         name = path.strip("/")
         shot(page, f"phone-{name}", full_page=False)
+
+
+def test_clinician_pages_at_phone_width_with_labelled_inputs(
+    new_page: Any, server: Any
+) -> None:
+    email = unique_email("phoneclinician")
+    _clinician(server, email, "Dr Sam Phone")
+    page = new_page(PHONE)
+    _sign_in(page, email)
+    for path in ("/clinic", "/clinic/calendar", "/clinic/availability"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} is {width}px wide at phone width"
+        assert not _unlabelled(page), (path, _unlabelled(page))
+        shot(page, "phone-" + path.strip("/").replace("/", "-"), full_page=False)
 
 
 def test_sign_in_by_keyboard_alone(new_page: Any) -> None:
