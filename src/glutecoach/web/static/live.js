@@ -254,6 +254,9 @@
   }
 
   async function start() {
+    // Speak once inside the click itself: some browsers (iOS Safari) only allow speech that
+    // starts from a user gesture, and then allow the cues that follow.
+    say("Starting");
     showError("");
     summaryBox.hidden = true;
     startButton.disabled = true;
