@@ -26,6 +26,7 @@ from glutecoach.kinematics.filtering import smooth_track
 from glutecoach.kinematics.view import classify_view
 from glutecoach.pose.backfill import backfill
 from glutecoach.pose.base import PoseEstimator, default_estimator
+from glutecoach.pose.people import Band, cropped_factory, find_people
 from glutecoach.reps import RepCounter, RepWindow
 from glutecoach.thresholds import REPS
 from glutecoach.types import AnalysisResult, PoseSequence, Rep
@@ -38,10 +39,12 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class AnalysisOptions:
     """fps: frame rate of keypoint input. every_frame: run the pose model on every video frame
-    instead of the adaptive sampling (sampling.py)."""
+    instead of the adaptive sampling (sampling.py). find_people: look for several people in
+    view and follow the one exercising (pose/people.py)."""
 
     fps: float = 30.0
     every_frame: bool = False
+    find_people: bool = True
 
 
 @dataclass
@@ -93,9 +96,49 @@ def load_sequence(
     if is_keypoint_path(path):
         return load_keypoints(path, options.fps)
     info = probe(path)
-    seq = estimate_video_poses(path, info, estimator_factory, every_frame=options.every_frame,
-                               progress=progress)
-    return backfill(path, seq, estimator_factory)
+    bands = find_people(path, info.fps) if options.find_people else []
+    if len(bands) < 2:
+        seq = estimate_video_poses(path, info, estimator_factory, every_frame=options.every_frame,
+                                   progress=progress)
+        return backfill(path, seq, estimator_factory)
+    candidates = []
+    for k, band in enumerate(bands):  # one pass of the pose model per person (rare: worth it)
+        factory = cropped_factory(estimator_factory, band)
+        part = None if progress is None else _part_progress(progress, k, len(bands))
+        seq = estimate_video_poses(path, probe(path), factory, every_frame=options.every_frame,
+                                   progress=part)
+        candidates.append(backfill(path, seq, factory))
+    return _exerciser(candidates, bands)
+
+
+def _part_progress(progress: Progress, k: int, parts: int) -> Progress:
+    return lambda done, total: progress(k * total + done, parts * total)
+
+
+def _exerciser(candidates: list[PoseSequence], bands: list[Band]) -> PoseSequence:
+    """The person who squats: most squat reps, then most knee bending, then most often seen."""
+
+    def activity(seq: PoseSequence) -> tuple[int, float, float]:
+        result = analyze_sequence(seq)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            combined = compute_signals(seq).combined
+            found = np.isfinite(combined)
+            bend = float(np.ptp(np.nanpercentile(combined, [5, 95]))) if found.sum() > 2 else 0.0
+        return len(result.reps), bend, float(found.mean())
+
+    scores = [activity(seq) for seq in candidates]
+    best = max(range(len(candidates)), key=lambda i: scores[i])
+    chosen = candidates[best]
+    chosen.people_in_view = len(candidates)
+    where = _place(bands[best].centre)
+    chosen.notes.append(f"{len(candidates)} people were in view; the one {where} was followed, "
+                        "the one who squats, from start to end.")
+    return chosen
+
+
+def _place(x: float) -> str:
+    return "on the left" if x < 0.4 else "on the right" if x > 0.6 else "in the middle"
 
 
 def analyze_sequence(seq: PoseSequence) -> AnalysisResult:
