@@ -1,4 +1,4 @@
-"""MediaPipe BlazePose, the default backend; the only module that imports mediapipe.
+"""MediaPipe BlazePose, the default backend, and its face detector; the only module importing mediapipe.
 
 mediapipe==0.10.21's legacy ``solutions.pose`` carries its model files inside the wheel, so
 nothing is downloaded at run time. model_complexity=1 ("full") is the accuracy/speed balance
@@ -58,3 +58,22 @@ class MediaPipePose:
 
     def close(self) -> None:
         self._pose.close()
+
+
+class MediaPipeFaces:
+    """MediaPipe's full-range face detector (bundled in the same wheel, up to about 5 m), used
+    to count the people in view (pose/people.py). ``find`` gives (centre x, width), both 0-1."""
+
+    def __init__(self, min_score: float = 0.5):
+        import mediapipe as mp
+
+        self._detector = mp.solutions.face_detection.FaceDetection(
+            model_selection=1, min_detection_confidence=min_score)
+
+    def find(self, image_rgb: npt.NDArray[np.uint8]) -> list[tuple[float, float]]:
+        found = self._detector.process(image_rgb).detections or []
+        boxes = [d.location_data.relative_bounding_box for d in found]
+        return [(float(b.xmin + b.width / 2), float(b.width)) for b in boxes]
+
+    def close(self) -> None:
+        self._detector.close()

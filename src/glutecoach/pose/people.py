@@ -4,7 +4,7 @@ BlazePose (mp.solutions.pose) follows a single person, the one its detector find
 in a shared living room or a gym is often the larger, nearer bystander rather than the person
 squatting. MediaPipe's face detector, bundled in the same wheel, finds every face; faces seen
 again and again at the same place across the first seconds of the clip are the people in view.
-The picture is then split into vertical bands, one per person (boundaries half-way between
+(pose/mediapipe.py holds both MediaPipe models.) The picture is then split into vertical bands, one per person (boundaries half-way between
 neighbouring faces), and the pose model runs on each band through ``CroppedEstimator``, a
 PoseEstimator like any other. Which band holds the exerciser is decided by the analysis
 (analysis.load_sequence): the one whose legs squat. Because each band is a fixed part of the
@@ -44,20 +44,20 @@ class Band:
 
 def find_people(path: Path, fps: float, max_side: int | None = 640) -> list[Band]:
     """The people in view at the start of the clip, left to right, as picture bands."""
-    import mediapipe as mp
+    from glutecoach.pose.mediapipe import MediaPipeFaces
 
     last = max(1, int(SCAN_S * (fps or 30.0)))
     wanted = set(np.linspace(0, last - 1, SCAN_FRAMES).round().astype(int).tolist())
     faces: list[list[tuple[float, float]]] = []  # per frame: (centre x, width)
-    with mp.solutions.face_detection.FaceDetection(model_selection=1,
-                                                   min_detection_confidence=MIN_FACE_SCORE) as detector:
+    finder = MediaPipeFaces(MIN_FACE_SCORE)
+    try:
         for frame in iter_frames(path, want=lambda i, _t: i in wanted, max_side=max_side):
             if frame.image is not None:
-                found = detector.process(frame.image).detections or []
-                boxes = [d.location_data.relative_bounding_box for d in found]
-                faces.append([(b.xmin + b.width / 2, b.width) for b in boxes])
+                faces.append(finder.find(frame.image))
             if frame.index >= last:
                 break
+    finally:
+        finder.close()
     return bands_for(faces)
 
 
