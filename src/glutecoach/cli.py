@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -24,6 +25,33 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Squat coaching for glute strengthening: reps and rep-by-rep form cues.")
 console = Console(stderr=True)
 out = Console()
+
+
+@app.callback()
+def _startup() -> None:
+    _quiet_native_logs()
+
+
+def _quiet_native_logs() -> None:
+    """MediaPipe's C++ runtime (absl, glog, TensorFlow Lite) writes INFO and WARNING lines
+    straight to file descriptor 2, from its own threads, whatever Python asks. Python's stderr
+    is moved to a duplicate of that descriptor and descriptor 2 to /dev/null, so only those
+    native lines vanish; our messages, progress bars and tracebacks still reach the terminal.
+    GLUTECOACH_NATIVE_LOGS=1 keeps them (for debugging the pose backend)."""
+    if os.environ.get("GLUTECOACH_NATIVE_LOGS") == "1":
+        return
+    try:
+        if sys.stderr is None or sys.stderr.fileno() != 2:
+            return  # already redirected (a test runner capturing output, a second call)
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        sys.stderr = os.fdopen(saved, "w", buffering=1, encoding=sys.stderr.encoding or "utf-8",
+                               errors="backslashreplace")
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -58,10 +86,14 @@ def _analyse_one(path: Path, options: AnalysisOptions, csv_out: Optional[Path] =
 
 
 def _worker(path: str, fps: float, every_frame: bool) -> dict[str, Any]:
+    """One file of a batch, in a worker process or a Ray task: a result dict, or an error entry
+    (so one failing file never stops the batch; local and Ray batches report it the same way)."""
     try:
         return analyze_sequence(load_sequence(Path(path), AnalysisOptions(fps, every_frame))).to_dict()
     except InputError as exc:
         return {"error": str(exc), "source": {"path": path}}
+    except Exception as exc:  # noqa: BLE001 - a bug or a library failure on one file
+        return {"error": f"{path}: {type(exc).__name__}: {exc}", "source": {"path": path}}
 
 
 @app.command()
@@ -73,7 +105,7 @@ def analyze(
     fps: Annotated[float, typer.Option(help="Frame rate of keypoint input.")] = 30.0,
     every_frame: Annotated[bool, typer.Option("--every-frame", help="Run the pose model on every frame (slower).")] = False,
     workers: Annotated[int, typer.Option(help="Parallel processes for a folder (0 = one per core).")] = 0,
-    ray: Annotated[Optional[str], typer.Option("--ray", help="Run a folder on a Ray cluster: 'auto' or an address.")] = None,
+    ray: Annotated[Optional[str], typer.Option("--ray", help="Run a folder on Ray: 'auto' (this machine's cluster, else a local one), 'local', or an address (HOST:6379, ray://HOST:10001).")] = None,
 ) -> None:
     """Count squat reps and check every cue of the article, rep by rep."""
     if fps <= 0:
@@ -125,7 +157,18 @@ def _single(path: Path, options: AnalysisOptions, csv_out: Optional[Path], video
 def _batch(items: list[Path], options: AnalysisOptions, workers: int, ray: Optional[str]) -> list[dict[str, Any]]:
     if ray:
         from glutecoach.batch_ray import analyse_on_ray
-        return analyse_on_ray([str(p) for p in items], options.fps, options.every_frame, ray)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=console, transient=True) as bar:
+            task = bar.add_task(f"Analysing {len(items)} files on Ray ({ray})", total=len(items))
+            try:
+                return analyse_on_ray([str(p) for p in items], options.fps, options.every_frame, ray,
+                                      on_done=lambda _p: bar.advance(task))
+            except InputError as exc:
+                bar.stop()
+                fail(str(exc))
+                raise  # unreachable
+    if workers < 0:
+        fail(f"--workers must be 0 (one per core) or more, got {workers}")
     n = workers or min(len(items), os.cpu_count() or 1)
     results: dict[str, dict[str, Any]] = {}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -75,3 +75,10 @@ def test_evaluate_meets_the_fault_targets(tmp_path: Path):
     faults = json.loads(out.read_text())["faults"]
     assert {k: v["f1"] >= 0.8 for k, v in faults.items()} == {
         "depth_above_parallel": True, "chest_dropping": True, "stance_too_narrow": True}
+
+
+def test_native_log_lines_do_not_reach_the_terminal(tmp_path: Path):
+    run = cli("analyze", str(VIDEOS / "wt_squat_8.mp4"), "--json", str(tmp_path / "r.json"))
+    assert run.returncode == 0
+    assert "XNNPACK" not in run.stderr and "W0000" not in run.stderr and "absl" not in run.stderr
+    assert json.loads((tmp_path / "r.json").read_text())["rep_count"] == 1
