@@ -130,3 +130,31 @@ def test_nothing_saved_for_an_empty_set(client: Any) -> None:
         summary = ws.receive_json()
     assert summary["saved"] is False
     assert "nothing was saved" in summary["error"]
+
+
+def test_a_client_that_does_not_wait_gets_the_latest_picture_analysed(client: Any) -> None:
+    """Pictures sent faster than they are analysed are not queued: the newest replaces any
+    waiting one (counted as dropped), so the delay cannot grow."""
+    if not CLIP.exists():
+        pytest.skip(f"{CLIP} is missing (../shared/data beside the clone)")
+    _sign_up(client)
+    frames = _frames(CLIP, step=10)[:6]
+    with client.websocket_connect("/ws/live") as ws:
+        assert ws.receive_json()["type"] == "ready"
+        ws.send_bytes(_message(0.0, b"\0" * (2 * 1024 * 1024 + 100)))
+        assert ws.receive_json() == {"type": "error", "message": "picture too large"}
+        for t_s, jpeg in frames:
+            ws.send_bytes(_message(t_s, jpeg))
+        ws.send_text(json.dumps({"type": "stop"}))
+        updates = []
+        while True:
+            message = ws.receive_json()
+            if message["type"] == "summary":
+                break
+            assert message["type"] == "update", message
+            updates.append(message)
+    assert updates, "the latest picture is always analysed"
+    dropped = updates[-1]["dropped"]
+    assert dropped >= 1 and len(updates) + dropped == len(frames), (len(updates), dropped)
+    assert updates[-1]["t_s"] == pytest.approx(frames[-1][0])
+    assert message["frames"] == len(updates)
