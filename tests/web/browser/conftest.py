@@ -115,16 +115,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def fake_camera_y4m(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def fake_camera_y4m(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     """The 5-rep side-view clip as the 640x480 Y4M Chromium's fake camera plays (and loops).
 
     The clip is portrait 720x1280; a 720x720 square around the person (head to feet) is
     pillarboxed to 4:3 and scaled to 640x480, so the person is as large as a webcam would show
-    them (about 350 px tall), not a thin strip."""
-    if shutil.which("ffmpeg") is None:
-        pytest.skip("ffmpeg is needed to make the fake camera's Y4M (scripts/setup.sh)")
-    if not CLIP.exists():
-        pytest.skip(f"{CLIP} is missing (../shared/data beside the clone)")
+    them (about 350 px tall), not a thin strip. None without ffmpeg or the clip: the browser
+    then gets Chromium's own test pattern and the live tests skip (see ``squat_camera``)."""
+    if shutil.which("ffmpeg") is None or not CLIP.exists():
+        return None
     out = tmp_path_factory.mktemp("camera") / "squat_640x480.y4m"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-i", str(CLIP), "-vf",
@@ -135,8 +134,16 @@ def fake_camera_y4m(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture
+def squat_camera(fake_camera_y4m: Path | None) -> Path:
+    """The fake camera's squat clip; skips a test that needs it when it cannot be made."""
+    if fake_camera_y4m is None:
+        pytest.skip(f"the fake camera needs ffmpeg and {CLIP} (../shared/data beside the clone)")
+    return fake_camera_y4m
+
+
 @pytest.fixture(scope="session")
-def chromium(fake_camera_y4m: Path) -> Iterator[Any]:
+def chromium(fake_camera_y4m: Path | None) -> Iterator[Any]:
     """Debian's Chromium with the fake camera; no Playwright browser download."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (scripts/setup.sh)")
@@ -148,7 +155,8 @@ def chromium(fake_camera_y4m: Path) -> Iterator[Any]:
             args=[
                 "--use-fake-ui-for-media-stream",
                 "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={fake_camera_y4m}",
+                *([f"--use-file-for-fake-video-capture={fake_camera_y4m}"]
+                  if fake_camera_y4m else []),
                 "--autoplay-policy=no-user-gesture-required",
                 "--no-sandbox",
                 "--disable-dev-shm-usage",

@@ -29,7 +29,9 @@ def _reps(page: Any) -> int:
     return int(page.locator("#live-reps").inner_text() or 0)
 
 
-def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(new_page: Any) -> None:
+def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
+    new_page: Any, squat_camera: Any
+) -> None:
     page = new_page(DESKTOP)
     page.add_init_script(RECORD_SPEECH)
     api_register(page, unique_email("live"))
@@ -106,7 +108,7 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(new_page: A
                       "frames": frames, "seconds": round(seconds, 1), "cue": cue}))
 
 
-def test_live_page_at_phone_width_and_by_keyboard(new_page: Any) -> None:
+def test_live_page_at_phone_width_and_by_keyboard(new_page: Any, squat_camera: Any) -> None:
     page = new_page(PHONE)
     page.add_init_script(RECORD_SPEECH)
     api_register(page, unique_email("livephone"))
