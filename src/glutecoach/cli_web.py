@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -11,9 +11,9 @@ import typer
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for the network).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    database_url: Annotated[Optional[str], typer.Option(
+    database_url: Annotated[str | None, typer.Option(
         help="SQLAlchemy URL (default: GLUTECOACH_DATABASE_URL or the CLI's SQLite file).")] = None,
-    media_dir: Annotated[Optional[Path], typer.Option(
+    media_dir: Annotated[Path | None, typer.Option(
         help="Folder for uploads and annotated videos (default: beside the database).")] = None,
     secure_cookies: Annotated[bool, typer.Option(help="Mark cookies Secure (behind HTTPS).")] = False,
     workers: Annotated[int, typer.Option(help="Background analysis threads.")] = 1,

@@ -15,17 +15,17 @@ import pytest
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
 
-from fastapi import FastAPI  # noqa: E402
+from fastapi import FastAPI
 
-from glutecoach.store.testing import (  # noqa: E402
+from glutecoach.store.testing import (
     BACKENDS,
     PostgresUnavailable,
     fresh_database_url,
     postgres_url,
 )
-from glutecoach.web.app import create_app  # noqa: E402
-from glutecoach.web.settings import Settings  # noqa: E402
-from glutecoach.web.testing import Users  # noqa: E402
+from glutecoach.web.app import create_app
+from glutecoach.web.settings import Settings
+from glutecoach.web.testing import Users
 
 VIDEOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "videos"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from glutecoach.web.testing import FETCH, PASSWORD, Users, csrf_from
 from glutecoach.web.deps import SESSION_COOKIE
+from glutecoach.web.testing import FETCH, PASSWORD, Users, csrf_from
 
 
 def test_register_me_logout(users: Users) -> None:

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from glutecoach.coaching.errors import InvalidField
-from glutecoach.store.models import AnalysisJob, Person
-from glutecoach.web.deps import ID_MAX, RecordId, Text, Db, Patient, User, require_fetch
+from glutecoach.store.models import AnalysisJob, ExerciseSet, Person
+from glutecoach.web.deps import Db, Patient, RecordId, User, require_fetch
 from glutecoach.web.jobs import safe_name
 
 router = APIRouter(prefix="/api/analyses", tags=["analyses"],
@@ -181,5 +181,9 @@ def delete_job(job_id: RecordId, user: Patient, db: Db) -> None:
     for path in (job.annotated_path, job.upload_path):
         if path:
             Path(path).unlink(missing_ok=True)
+    if job.exercise_set_id is not None:
+        logged = db.get(ExerciseSet, job.exercise_set_id)
+        if logged is not None:
+            logged.video_path = None
     db.delete(job)
     db.commit()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from glutecoach.store import appointments as appt
 from glutecoach.store.models import Appointment, Availability, Person
-from glutecoach.web.deps import ID_MAX, RecordId, Text, Clinician, Db, Patient, User, require_fetch
+from glutecoach.web.deps import ID_MAX, Clinician, Db, Patient, RecordId, User, require_fetch
 
 router = APIRouter(prefix="/api", tags=["appointments"], dependencies=[Depends(require_fetch)])
 

@@ -16,7 +16,7 @@ from glutecoach.store import service
 from glutecoach.store.models import Person
 from glutecoach.store.security import hash_password
 from glutecoach.store.web_sessions import authenticate, end_session, start_session
-from glutecoach.web.deps import ID_MAX, RecordId, Text, SESSION_COOKIE, Db, User, require_fetch
+from glutecoach.web.deps import ID_MAX, SESSION_COOKIE, Db, Text, User, require_fetch
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[Depends(require_fetch)])
 

@@ -27,7 +27,7 @@ from glutecoach.coaching.screening import screen as run_screen
 from glutecoach.coaching.sets import counts_from_reps
 from glutecoach.store import service
 from glutecoach.store.models import PainEntry, Person
-from glutecoach.web.deps import ID_MAX, RecordId, Text, Db, Patient, require_fetch
+from glutecoach.web.deps import Db, Patient, require_fetch
 from glutecoach.web.progress import plot_png, progress_dict, screening_dict, screenings_of
 
 router = APIRouter(prefix="/api", tags=["patient"], dependencies=[Depends(require_fetch)])

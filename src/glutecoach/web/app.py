@@ -132,6 +132,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def csrf_cookie(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        # Refuse an oversized upload from its declared length, before reading the body.
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > settings.max_upload_bytes + 1024 * 1024:
+            limit = settings.max_upload_bytes // (1024 * 1024)
+            return JSONResponse({"detail": f"the upload is larger than {limit} MB"},
+                                status_code=413)
         response = await call_next(request)
         token = getattr(request.state, "csrf", None)
         if token and request.cookies.get(CSRF_COOKIE) != token:

@@ -143,10 +143,10 @@ def require_fetch(request: Request) -> None:
     A custom header cannot be sent cross-site without a CORS preflight, which this app never
     grants, so a forged form post or image tag cannot change anything.
     """
-    if request.method not in SAFE_METHODS:
-        if request.headers.get(FETCH_HEADER, "").lower() != FETCH_VALUE:
-            raise HTTPException(403, "state-changing API calls need the header "
-                                     "'X-Requested-With: fetch'")
+    sent = request.headers.get(FETCH_HEADER, "").lower()
+    if request.method not in SAFE_METHODS and sent != FETCH_VALUE:
+        raise HTTPException(403, "state-changing API calls need the header "
+                                 "'X-Requested-With: fetch'")
 
 
 def csrf_token(request: Request) -> str:

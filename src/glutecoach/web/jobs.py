@@ -113,7 +113,7 @@ class JobRunner:
             self._run(job_id)
         except InputError as bad:
             self._fail(job_id, str(bad))
-        except Exception:  # noqa: BLE001 - a job must never stay 'running'
+        except Exception:
             log.exception("analysis job %s failed", job_id)
             self._fail(job_id, "the analysis failed unexpectedly; try another recording")
 

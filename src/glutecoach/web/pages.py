@@ -71,7 +71,7 @@ def index(request: Request, user: Annotated[Person | None, Depends(optional_user
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002
+def login_page(request: Request, next: str = "/") -> Response:
     return render(request, "login.html", {"next": _safe_next(next)})
 
 
@@ -80,7 +80,7 @@ def login_submit(
     request: Request, db: Db,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1024)],
-    next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
+    next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     try:
         person, token = login_person(db, request, email, password)

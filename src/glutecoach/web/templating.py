@@ -34,7 +34,7 @@ def local_time(
         try:
             moment = datetime.fromisoformat(moment)
         except ValueError:
-            return moment
+            return str(moment)
     try:
         tz = ZoneInfo(zone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):

@@ -66,7 +66,7 @@ class Users:
         r = c.post("/api/auth/register", json={"email": email, "password": PASSWORD,
                                                "name": name, "timezone": timezone})
         assert r.status_code == 201, r.text
-        c.me = r.json()  # type: ignore[attr-defined]
+        c.me = r.json()
         return c
 
     def clinician(self, email: str = "doc@example.com", name: str = "Dr Lee",
@@ -75,13 +75,13 @@ class Users:
         c = self.client()
         r = c.post("/api/auth/login", json={"email": email, "password": PASSWORD})
         assert r.status_code == 200, r.text
-        c.me = r.json()  # type: ignore[attr-defined]
+        c.me = r.json()
         return c
 
     @staticmethod
     def link(patient: TestClient, clinician: TestClient) -> None:
         """Make ``patient`` one of ``clinician``'s patients (the patient chooses)."""
-        cid = clinician.me["id"]  # type: ignore[attr-defined]
+        cid = clinician.me["id"]
         r = patient.patch("/api/auth/me", json={"clinician_id": cid})
         assert r.status_code == 200, r.text
 
