@@ -10,10 +10,11 @@ latest one and nothing queues up however slow the machine: the frame rate drops,
 not grow. Should a client send faster anyway, the server keeps only the newest unprocessed
 picture and counts the others as ``dropped``.
 
-A text message ``{"type": "stop"}`` ends the set: the server judges the whole set with the
-offline analysis (``LiveCoach.finish``, the same judgement as an uploaded video), saves it to
-the patient's log and answers ``{"type": "summary", ...}`` before closing. A connection that
-drops without "stop" saves nothing.
+A text message ``{"type": "stop", "pain_before": 0-10|null, "pain_after": 0-10|null}`` ends the
+set: the server judges the whole set with the offline analysis (``LiveCoach.finish``, the same
+judgement as an uploaded video), saves it and the pain ratings to the patient's log and answers
+``{"type": "summary", ...}`` before closing. A connection that drops without "stop" saves
+nothing.
 
 Close codes: 4401 not signed in, 4403 not a patient or a cross-site page, 4429 too many live
 sets running on this server, 1000 after the summary.
@@ -157,13 +158,22 @@ def _close_model(coach: LiveCoach) -> None:
         coach._closed = True
 
 
-def _save(ws: WebSocket, person_id: int, result: Any) -> dict[str, Any]:
+def _pain(value: Any) -> int | None:
+    """A pain rating 0-10 sent with "stop", or None (missing or not a whole number 0-10)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        return None
+    return value
+
+
+def _save(ws: WebSocket, person_id: int, result: Any, pain_before: int | None = None,
+          pain_after: int | None = None) -> dict[str, Any]:
     """Save the finished set to the patient's log (the upload's own save function)."""
     with ws.app.state.db.session_scope() as session:
         person = session.get(Person, person_id)
         if person is None:
             raise LookupError("this account no longer exists")
-        row = log_analysed_set(session, person, result)
+        row = log_analysed_set(session, person, result, pain_before=pain_before,
+                               pain_after=pain_after)
         session.flush()
         return {"id": int(row.id), "reps": int(row.reps),
                 "form_passing_reps": int(row.form_passing_reps),
@@ -237,7 +247,8 @@ async def live_socket(ws: WebSocket) -> None:
     # and the event loop stays free for other requests while the model runs.
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-coach")
     coach = LiveCoach()
-    state: dict[str, Any] = {"pending": None, "stop": False, "gone": False, "dropped": 0}
+    state: dict[str, Any] = {"pending": None, "stop": False, "gone": False, "dropped": 0,
+                             "pain": (None, None)}
     wake = asyncio.Event()
 
     async def reader() -> None:
@@ -266,6 +277,8 @@ async def live_socket(ws: WebSocket) -> None:
                 except ValueError:
                     command = None
                 if isinstance(command, dict) and command.get("type") == "stop":
+                    state["pain"] = (_pain(command.get("pain_before")),
+                                     _pain(command.get("pain_after")))
                     state["stop"] = True
                     wake.set()
                     return
@@ -323,7 +336,7 @@ async def live_socket(ws: WebSocket) -> None:
         error: str | None = None
         if result.rep_count > 0:
             try:
-                saved = await asyncio.to_thread(_save, ws, person_id, result)
+                saved = await asyncio.to_thread(_save, ws, person_id, result, *state["pain"])
             except Exception as exc:
                 log.exception("saving a live set failed")
                 error = f"the set could not be saved: {exc}"

@@ -86,6 +86,8 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
     assert [t for t in spoken if t.split(".")[0] == str(TRUE_REPS)], spoken
     assert any(cue in t for t in spoken), (cue, spoken)
 
+    page.get_by_label("Before this set").fill("2")
+    page.get_by_label("After it").fill("3")
     stop.click()
     summary = page.locator("#live-summary")
     summary.wait_for(state="visible", timeout=60_000)
@@ -101,8 +103,10 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
     # The set is in the patient's log.
     response = page.request.get("/api/progress")
     assert response.ok, response.text()
-    sets = [x for day in response.json()["sessions"] for x in day["sets"]]
+    sessions = response.json()["sessions"]
+    sets = [x for day in sessions for x in day["sets"]]
     assert [x["reps"] for x in sets] == [reps_saved], sets
+    assert (sessions[-1]["pain_before"], sessions[-1]["pain_after"]) == (2, 3), sessions
     print(json.dumps({"live_reps": reps_live, "saved_reps": reps_saved, "fps": fps,
                       "round_trip_ms": round_trip_ms,
                       "frames": frames, "seconds": round(seconds, 1), "cue": cue}))

@@ -334,13 +334,25 @@
     };
   }
 
+  // A whole number 0-10 from a pain field, or null when empty or out of range.
+  function painValue(id) {
+    const text = $(id).value.trim();
+    if (!/^\d{1,2}$/.test(text)) return null;
+    const value = Number(text);
+    return value <= 10 ? value : null;
+  }
+
   function stop() {
     stopButton.disabled = true;
     running = false;
     if (timer) clearTimeout(timer);
     if (socket && socket.readyState === WebSocket.OPEN) {
       setStatus("Saving the set...");
-      socket.send(JSON.stringify({ type: "stop" }));
+      socket.send(JSON.stringify({
+        type: "stop",
+        pain_before: painValue("live-pain-before"),
+        pain_after: painValue("live-pain-after"),
+      }));
     } else {
       reset();
       stopCamera();
