@@ -101,22 +101,26 @@ def load_sequence(
         seq = estimate_video_poses(path, info, estimator_factory, every_frame=options.every_frame,
                                    progress=progress)
         return backfill(path, seq, estimator_factory)
+    # One pass of the pose model per person, and one on the whole picture, which wins ties: a
+    # face on a poster or a screen must not cut the real person's band in two. Rare; worth it.
     candidates = []
-    for k, band in enumerate(bands):  # one pass of the pose model per person (rare: worth it)
-        factory = cropped_factory(estimator_factory, band)
-        part = None if progress is None else _part_progress(progress, k, len(bands))
+    regions: list[Band | None] = [None, *bands]
+    for k, band in enumerate(regions):
+        factory = estimator_factory if band is None else cropped_factory(estimator_factory, band)
+        part = None if progress is None else _part_progress(progress, k, len(regions))
         seq = estimate_video_poses(path, probe(path), factory, every_frame=options.every_frame,
                                    progress=part)
         candidates.append(backfill(path, seq, factory))
-    return _exerciser(candidates, bands)
+    return _exerciser(candidates, regions)
 
 
 def _part_progress(progress: Progress, k: int, parts: int) -> Progress:
     return lambda done, total: progress(k * total + done, parts * total)
 
 
-def _exerciser(candidates: list[PoseSequence], bands: list[Band]) -> PoseSequence:
-    """The person who squats: most squat reps, then most knee bending, then most often seen."""
+def _exerciser(candidates: list[PoseSequence], regions: list[Band | None]) -> PoseSequence:
+    """The person who squats: most squat reps, then most knee bending, then most often seen;
+    the whole-picture pass (region None, listed first) wins ties."""
 
     def activity(seq: PoseSequence) -> tuple[int, float, float]:
         result = analyze_sequence(seq)
@@ -125,15 +129,16 @@ def _exerciser(candidates: list[PoseSequence], bands: list[Band]) -> PoseSequenc
             combined = compute_signals(seq).combined
             found = np.isfinite(combined)
             bend = float(np.ptp(np.nanpercentile(combined, [5, 95]))) if found.sum() > 2 else 0.0
-        return len(result.reps), bend, float(found.mean())
+        return len(result.reps), round(bend, 1), round(float(found.mean()), 1)
 
     scores = [activity(seq) for seq in candidates]
-    best = max(range(len(candidates)), key=lambda i: scores[i])
-    chosen = candidates[best]
-    chosen.people_in_view = len(candidates)
-    where = _place(bands[best].centre)
-    chosen.notes.append(f"{len(candidates)} people were in view; the one {where} was followed, "
-                        "the one who squats, from start to end.")
+    best = max(range(len(candidates)), key=lambda i: (scores[i], -i))
+    chosen, region = candidates[best], regions[best]
+    people = sum(r is not None for r in regions)
+    chosen.people_in_view = people
+    where = "" if region is None else f" {_place(region.centre)}"
+    chosen.notes.append(f"{people} people were in view; the one{where} who squats was followed "
+                        "from start to end.")
     return chosen
 
 

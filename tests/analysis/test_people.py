@@ -31,7 +31,20 @@ def test_the_person_squatting_is_followed(tmp_path: Path, squatter_left: bool):
     assert result.people_in_view == 2
     assert len(result.reps) == 5
     side = "on the left" if squatter_left else "on the right"
-    assert any(f"2 people were in view; the one {side} was followed" in w for w in result.warnings)
+    assert any(f"2 people were in view; the one {side} who squats was followed" in w for w in result.warnings)
+
+
+def test_a_face_on_a_poster_does_not_cut_the_person_out(tmp_path: Path):
+    # The squatter beside a still portrait (head and shoulders only, as on a poster or a TV).
+    out = tmp_path / "poster.mp4"
+    ffmpeg("-i", str(VIDEOS / "side_bodyweight_5reps.mp4"), "-ss", "0.2", "-i", str(VIDEOS / "wt_squat_18.mp4"),
+           "-filter_complex",
+           "[0:v]scale=360:640,setsar=1[s];[1:v]trim=end_frame=1,crop=300:260:350:40,scale=300:260,"
+           "pad=360:640:30:60:white,setsar=1,loop=loop=-1:size=1,fps=30000/1001[p];"
+           "[p][s]hstack=2:shortest=1,format=yuv420p",
+           "-c:v", "libx264", "-preset", "veryfast", "-t", "10", str(out))
+    result = analyze_file(out)
+    assert len(result.reps) == 5
 
 
 def test_one_person_clip_reports_one(side_result):

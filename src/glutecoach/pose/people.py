@@ -29,7 +29,8 @@ from glutecoach.video import iter_frames
 SCAN_S = 8.0  # people are counted over the first seconds of the clip
 SCAN_FRAMES = 16  # frames looked at, evenly spread over that time
 MIN_FACE_SCORE = 0.5
-MIN_SEEN_SHARE = 0.2  # a face must be found in this share of the frames looked at
+MIN_SEEN_SHARE = 0.1  # a face found in this share of the frames looked at (at least 2) is a person:
+# missing someone costs the analysis, an extra band only costs time (the whole picture wins ties)
 SAME_PERSON_FACE_WIDTHS = 2.0  # detections closer than this (in face widths) are one person
 
 
