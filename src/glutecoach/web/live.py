@@ -250,6 +250,11 @@ async def live_socket(ws: WebSocket) -> None:
     state: dict[str, Any] = {"pending": None, "stop": False, "gone": False, "dropped": 0,
                              "pain": (None, None)}
     wake = asyncio.Event()
+    send_lock = asyncio.Lock()
+
+    async def send(message: dict[str, Any]) -> None:
+        async with send_lock:  # the reader and the analysis loop both answer
+            await _send(ws, message)
 
     async def reader() -> None:
         try:
@@ -260,10 +265,10 @@ async def live_socket(ws: WebSocket) -> None:
                 data = message.get("bytes")
                 if data is not None:
                     if len(data) > MAX_FRAME_BYTES + _HEADER.size:
-                        await _send(ws, {"type": "error", "message": "picture too large"})
+                        await send({"type": "error", "message": "picture too large"})
                         continue
                     if len(data) <= _HEADER.size:
-                        await _send(ws, {"type": "error", "message": "empty picture"})
+                        await send({"type": "error", "message": "empty picture"})
                         continue
                     (t_s,) = _HEADER.unpack_from(data)
                     if state["pending"] is not None:
@@ -283,9 +288,9 @@ async def live_socket(ws: WebSocket) -> None:
                     wake.set()
                     return
                 if isinstance(command, dict) and command.get("type") == "ping":
-                    await _send(ws, {"type": "pong"})
+                    await send({"type": "pong"})
                     continue
-                await _send(ws, {"type": "error", "message": "unknown message"})
+                await send({"type": "error", "message": "unknown message"})
         except (WebSocketDisconnect, RuntimeError):
             pass
         state["gone"] = True
@@ -297,7 +302,7 @@ async def live_socket(ws: WebSocket) -> None:
     frames = 0
     try:
         await loop.run_in_executor(executor, _load_model, coach)
-        await _send(ws, {"type": "ready", "max_frame_bytes": MAX_FRAME_BYTES,
+        await send({"type": "ready", "max_frame_bytes": MAX_FRAME_BYTES,
                          "max_set_seconds": MAX_SET_SECONDS})
         reader_task = asyncio.create_task(reader())
         while True:
@@ -313,18 +318,23 @@ async def live_socket(ws: WebSocket) -> None:
                     t_s = time.monotonic() - started
                 first_t = t_s if first_t is None else first_t
                 received = time.perf_counter()
-                update = await loop.run_in_executor(executor, _process, coach, t_s, jpeg)
+                try:
+                    update = await loop.run_in_executor(executor, _process, coach, t_s, jpeg)
+                except Exception:
+                    log.exception("live picture failed")
+                    await send({"type": "error", "message": "this picture could not be analysed"})
+                    continue
                 if update is None:
-                    await _send(ws, {"type": "error", "message": "not a JPEG picture"})
+                    await send({"type": "error", "message": "not a JPEG picture"})
                 else:
                     frames += 1
                     update = _clean(update)
                     update.update(type="update", frames=frames, dropped=state["dropped"],
                                   server_ms=round((time.perf_counter() - received) * 1000, 1))
                     update["latency_ms"] = round(update["latency_ms"], 1)
-                    await _send(ws, update)
+                    await send(update)
                 if t_s - first_t > MAX_SET_SECONDS:
-                    state["stop"] = True
+                    break  # as if "stop" had been sent (the page may still be sending)
                 if state["pending"] is not None:
                     wake.set()
                     continue
@@ -342,7 +352,7 @@ async def live_socket(ws: WebSocket) -> None:
                 error = f"the set could not be saved: {exc}"
         else:
             error = "no reps were counted, so nothing was saved"
-        await _send(ws, {"type": "summary", "saved": saved is not None, "set": saved,
+        await send({"type": "summary", "saved": saved is not None, "set": saved,
                          "error": error, "frames": frames, "result": summary})
         await ws.close(code=1000)
     except (WebSocketDisconnect, RuntimeError):
