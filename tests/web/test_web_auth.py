@@ -106,3 +106,22 @@ def test_form_pages_need_the_csrf_token(app: FastAPI) -> None:
                                    "csrf_token": token, "next": "//evil.example/x"},
                    follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/today"
+
+
+def test_expired_sessions_are_refused_and_purged(app: FastAPI, users: Users) -> None:
+    from datetime import timedelta
+
+    from glutecoach.store.columns import utc_now
+    from glutecoach.store.models import Person, WebSession
+    from glutecoach.store.web_sessions import purge_expired, start_session
+
+    pat = users.patient()
+    with app.state.db.session_scope() as s:
+        old = start_session(s, s.get(Person, pat.me["id"]), days=1,
+                            now=utc_now() - timedelta(days=2))
+    with TestClient(app, headers=FETCH) as c:
+        c.cookies.set(SESSION_COOKIE, old)
+        assert c.get("/api/auth/me").status_code == 401
+    with app.state.db.session_scope() as s:
+        assert purge_expired(s) == 1
+        assert s.query(WebSession).count() == 1  # the live one stays

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -103,15 +104,21 @@ async def create_job(
     settings = request.app.state.settings
     pain_before, pain_after = _pain(pain_before, "pain_before"), _pain(pain_after, "pain_after")
     path = await _save_upload(file, settings.uploads_dir, settings.max_upload_bytes)
-    _check_video(path, settings.max_video_seconds)
-    try:
-        job = AnalysisJob(
-            person_id=person.id, status="queued", progress=0.0,
-            original_name=safe_name(file.filename), upload_path=str(path), keep_video=keep,
-            pain_before=pain_before, pain_after=pain_after,
-        )
+    # Probing and the database are blocking calls: keep them off the event loop, which the
+    # live coach's WebSocket shares.
+    await run_in_threadpool(_check_video, path, settings.max_video_seconds)
+    job = AnalysisJob(
+        person_id=person.id, status="queued", progress=0.0,
+        original_name=safe_name(file.filename), upload_path=str(path), keep_video=keep,
+        pain_before=pain_before, pain_after=pain_after,
+    )
+
+    def save() -> None:
         db.add(job)
         db.commit()
+
+    try:
+        await run_in_threadpool(save)
     except BaseException:
         path.unlink(missing_ok=True)
         raise

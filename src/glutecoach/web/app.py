@@ -23,6 +23,7 @@ from starlette.responses import Response
 
 from glutecoach.errors import InputError
 from glutecoach.store.db import Database, database_url
+from glutecoach.store.web_sessions import purge_expired
 from glutecoach.web.deps import CSRF_COOKIE, NotSignedIn
 from glutecoach.web.settings import Settings
 from glutecoach.web.templating import STATIC_DIR, render
@@ -108,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with db.session_scope() as s:
+            purge_expired(s)
         app.state.jobs.start()
         try:
             yield
