@@ -158,3 +158,24 @@ def test_a_client_that_does_not_wait_gets_the_latest_picture_analysed(client: An
     assert dropped >= 1 and len(updates) + dropped == len(frames), (len(updates), dropped)
     assert updates[-1]["t_s"] == pytest.approx(frames[-1][0])
     assert message["frames"] == len(updates)
+
+
+def test_a_set_longer_than_the_limit_is_ended_by_the_server(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not CLIP.exists():
+        pytest.skip(f"{CLIP} is missing (../shared/data beside the clone)")
+    from glutecoach.web import live
+
+    monkeypatch.setattr(live, "MAX_SET_SECONDS", 1.0)
+    _sign_up(client)
+    (_, jpeg), *_ = _frames(CLIP, step=100)
+    with client.websocket_connect("/ws/live") as ws:
+        assert ws.receive_json()["type"] == "ready"
+        ws.send_bytes(_message(0.0, jpeg))
+        assert ws.receive_json()["type"] == "update"
+        ws.send_bytes(_message(2.0, jpeg))  # past the limit: the set ends without "stop"
+        assert ws.receive_json()["type"] == "update"
+        summary = ws.receive_json()
+        assert summary["type"] == "summary" and summary["frames"] == 2
+        assert ws.receive()["type"] == "websocket.close"
