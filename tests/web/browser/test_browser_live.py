@@ -122,6 +122,7 @@ def test_live_page_at_phone_width_and_by_keyboard(new_page: Any, squat_camera: A
     assert overflow <= 0, f"page is {overflow}px wider than the phone"
     stage = page.locator("#live-stage").bounding_box()
     assert stage and stage["width"] <= PHONE["width"]
+    assert abs(stage["height"] - stage["width"] * 3 / 4) < 2, stage  # live.css: a 4:3 stage
     # Every control has an accessible name and is reached with Tab.
     for name in ("Start", "Stop and save", "Sound on"):
         assert page.get_by_role("button", name=name).count() == 1
