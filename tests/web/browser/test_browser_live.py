@@ -61,6 +61,7 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
     fps = float(page.evaluate("document.body.dataset.liveFps"))
     frames = int(page.evaluate("document.body.dataset.liveFrames"))
     round_trip_ms = int(page.evaluate("document.body.dataset.liveRttMs"))
+    max_depth = float(page.evaluate("document.body.dataset.liveMaxDepth"))
     spoken = page.evaluate("window.__spoken")
     shot(page, "live-coach", readme=True)
     # The server stays responsive while the pose model runs (it runs off the event loop).
@@ -74,6 +75,8 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
     # No phantom reps: never more than the clip holds in the loops played so far.
     loops = math.ceil((seconds + 3) / CLIP_SECONDS)
     assert TRUE_REPS <= reps_live <= TRUE_REPS * loops, (reps_live, seconds)
+    # The depth meter followed the squats down (1 = thighs parallel).
+    assert max_depth >= 0.5, max_depth
     # One cue at a time, in the clinic's own words, once a rep was judged.
     assert cue and cue != "Press Start when you are ready.", cue
     # Keeps up in real time: the back-pressured loop analyses several pictures a second even on a
@@ -108,7 +111,7 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
     assert [x["reps"] for x in sets] == [reps_saved], sets
     assert (sessions[-1]["pain_before"], sessions[-1]["pain_after"]) == (2, 3), sessions
     print(json.dumps({"live_reps": reps_live, "saved_reps": reps_saved, "fps": fps,
-                      "round_trip_ms": round_trip_ms,
+                      "round_trip_ms": round_trip_ms, "max_depth": max_depth,
                       "frames": frames, "seconds": round(seconds, 1), "cue": cue}))
 
 

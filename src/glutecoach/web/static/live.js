@@ -15,6 +15,7 @@
   const muteButton = $("live-mute");
   const repsOut = $("live-reps");
   const cueOut = $("live-cue");
+  const depthMeter = $("live-depth");
   const phaseOut = $("live-phase");
   const statusOut = $("live-status");
   const statsOut = $("live-stats");
@@ -38,6 +39,7 @@
   let answerTimes = [];
   let timer = null;
   let sentAt = 0;
+  let maxDepth = 0;
   let roundTrips = [];
   let rejectedText = "";
   let rejectedUntil = 0;
@@ -111,6 +113,8 @@
     while (answerTimes.length && now - answerTimes[0] > 2000) answerTimes.shift();
     drawSkeleton(msg.landmarks);
     repsOut.textContent = String(msg.reps);
+    depthMeter.value = msg.depth === null || msg.depth === undefined
+      ? 0 : Math.max(0, Math.min(1, msg.depth));
     if (msg.rejected) {
       rejectedText = "Not counted: " + msg.rejected + ".";
       rejectedUntil = now + 3000;
@@ -138,6 +142,8 @@
     document.body.dataset.liveFrames = String(msg.frames);
     document.body.dataset.liveFps = fps.toFixed(1);
     document.body.dataset.liveReps = String(msg.reps);
+    maxDepth = Math.max(maxDepth, depthMeter.value);
+    document.body.dataset.liveMaxDepth = maxDepth.toFixed(2);
   }
 
   // The picture sent keeps the camera's shape (a phone may give 480x640), longest side 640.
@@ -283,6 +289,7 @@
     answers = 0;
     answerTimes = [];
     roundTrips = [];
+    maxDepth = 0;
     setStatus("Connecting...");
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + config.ws_path);
