@@ -241,7 +241,19 @@
     say(summary.headline || "");
   }
 
+  // Keep a phone's screen on during the set (where the browser allows it).
+  let wakeLock = null;
+  function keepAwake(on) {
+    if (on && "wakeLock" in navigator && !wakeLock) {
+      navigator.wakeLock.request("screen").then((lock) => { wakeLock = lock; }, () => {});
+    } else if (!on && wakeLock) {
+      wakeLock.release().catch(() => {});
+      wakeLock = null;
+    }
+  }
+
   function stopCamera() {
+    keepAwake(false);
     ctx.clearRect(0, 0, overlay.width, overlay.height);
     if (stream) {
       for (const track of stream.getTracks()) track.stop();
@@ -307,6 +319,7 @@
         stopButton.disabled = false;
         stopButton.focus();
         setStatus("Coaching: squat when you are ready.");
+        keepAwake(true);
         say("Ready");
         sendFrame();
       } else if (msg.type === "update") {
