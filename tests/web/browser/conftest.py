@@ -115,7 +115,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def fake_camera_y4m(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+def fake_camera_y4m(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | None]:
     """The 5-rep side-view clip as the 640x480 Y4M Chromium's fake camera plays (and loops).
 
     The clip is portrait 720x1280; a 720x720 square around the person (head to feet) is
@@ -123,7 +123,8 @@ def fake_camera_y4m(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     them (about 350 px tall), not a thin strip. None without ffmpeg or the clip: the browser
     then gets Chromium's own test pattern and the live tests skip (see ``squat_camera``)."""
     if shutil.which("ffmpeg") is None or not CLIP.exists():
-        return None
+        yield None
+        return
     out = tmp_path_factory.mktemp("camera") / "squat_640x480.y4m"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-i", str(CLIP), "-vf",
@@ -131,7 +132,10 @@ def fake_camera_y4m(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
          "-pix_fmt", "yuv420p", str(out)],
         check=True, timeout=120,
     )
-    return out
+    try:
+        yield out
+    finally:
+        out.unlink(missing_ok=True)  # 140 MB of raw video: not left in pytest's temp folders
 
 
 @pytest.fixture
