@@ -9,7 +9,10 @@ import math
 import time
 from typing import Any
 
+import pytest
 from browser_support import DESKTOP, PHONE, api_register, shot, unique_email
+
+PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
 TRUE_REPS = 5  # videos/truth.csv: side_bodyweight_5reps.mp4
 CLIP_SECONDS = 10.01  # the clip's length; the fake camera loops it
@@ -63,6 +66,11 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
     round_trip_ms = int(page.evaluate("document.body.dataset.liveRttMs"))
     max_depth = float(page.evaluate("document.body.dataset.liveMaxDepth"))
     spoken = page.evaluate("window.__spoken")
+    try:  # the README picture: the next squat near its bottom, skeleton over the picture
+        page.wait_for_function("document.getElementById('live-depth').value > 0.6",
+                               timeout=15_000)
+    except PlaywrightTimeout:
+        pass
     shot(page, "live-coach", readme=True)
     # The server stays responsive while the pose model runs (it runs off the event loop).
     answer_s = []
