@@ -122,5 +122,16 @@ def test_a_clinician_cannot_reach_patients_who_are_not_theirs(world: dict[str, A
         if method == "GET":
             assert _call(d1, method, path) == 200, path
     assert d1.get(f"/api/patients/{pid}/report.pdf").content.startswith(b"%PDF")
+    assert [v["id"] for v in d1.get(f"/api/patients/{pid}").json()["videos"]] == [world["job"]]
     assert a.get(f"/api/analyses/{world['job']}").status_code == 200
     assert [x["status"] for x in a.get("/api/appointments").json()] == ["booked"]
+
+
+def test_a_video_not_kept_is_the_patients_alone(app: FastAPI, world: dict[str, Any]) -> None:
+    with app.state.db.session_scope() as s:
+        job = s.get(AnalysisJob, world["job"])
+        job.keep_video = False
+    a, d1 = world["a"], world["d1"]
+    assert a.get(f"/api/analyses/{world['job']}/video").status_code == 200
+    assert d1.get(f"/api/analyses/{world['job']}/video").status_code == 404
+    assert d1.get(f"/api/patients/{a.me['id']}").json()["videos"] == []

@@ -172,8 +172,12 @@ def get_job(job_id: RecordId, user: User, db: Db) -> dict[str, Any]:
 @router.get("/{job_id}/video", response_class=FileResponse,
             responses={200: {"content": {"video/mp4": {}}}, 404: {"description": "no video"}})
 def get_video(job_id: RecordId, user: User, db: Db) -> FileResponse:
-    """The annotated MP4 (supports range requests for seeking)."""
+    """The annotated MP4 (supports range requests for seeking). A clinician sees it only
+    when the patient chose to keep the video."""
     job = visible_job(db, user, job_id)
+    if job.person_id != user.id and not job.keep_video:
+        # The patient did not choose to keep this video: it is theirs alone.
+        raise HTTPException(404, "the patient did not keep this video")
     if not job.annotated_path or not Path(job.annotated_path).is_file():
         raise HTTPException(404, "this analysis has no annotated video (not kept or no reps)")
     return FileResponse(job.annotated_path, media_type="video/mp4")

@@ -110,9 +110,10 @@ def screenings_of(session: Session, person: Person) -> list[Screening]:
 
 
 def videos_of(session: Session, person: Person) -> list[AnalysisJob]:
-    """The person's analyses that still have an annotated video, newest first."""
+    """The annotated videos the person chose to keep, newest first (what a clinician sees)."""
     return list(session.scalars(
         select(AnalysisJob).where(AnalysisJob.person_id == person.id,
+                                  AnalysisJob.keep_video.is_(True),
                                   AnalysisJob.annotated_path.is_not(None))
         .order_by(AnalysisJob.created_at.desc(), AnalysisJob.id.desc())
     ))
