@@ -171,3 +171,23 @@ def test_plan_pain_sets_progress(users: Users) -> None:
 def test_unknown_paths_are_404(app: FastAPI, path: str) -> None:
     with TestClient(app) as c:
         assert c.get(path).status_code == 404
+
+
+def test_account_page_changes_zone_and_clinician(users: Users) -> None:
+    doc = users.clinician()
+    pat = users.patient(timezone="UTC")
+    page = pat.get("/account")
+    assert page.status_code == 200
+    assert_accessible(page.text, "/account")
+    token = csrf_from(page.text)
+    r = pat.post("/account", data={"csrf_token": token, "name": "Pat B",
+                                   "timezone": "America/Chicago",
+                                   "clinician_id": str(doc.me["id"])}, follow_redirects=False)
+    assert r.status_code == 303
+    me = pat.get("/api/auth/me").json()
+    assert (me["name"], me["timezone"], me["clinician_id"]) == (
+        "Pat B", "America/Chicago", doc.me["id"])
+    r = pat.post("/account", data={"csrf_token": token, "name": "Pat", "timezone": "Nowhere"})
+    assert r.status_code == 422 and "time zone" in r.text
+    assert pat.get("/api/auth/me").json()["timezone"] == "America/Chicago"
+    assert doc.get("/account").status_code == 200

@@ -295,6 +295,54 @@ def progress_page(request: Request, user: Patient, db: Db) -> Response:
     return render(request, "progress.html", {"p": data, "plot_base": "/api/progress/plots"})
 
 
+# --- account ---------------------------------------------------------------------------------
+
+
+def _account(request: Request, user: Person, db: Db, error: str | None = None,
+             status_code: int = 200) -> Response:
+    from zoneinfo import available_timezones
+
+    from sqlalchemy import select
+
+    clinicians = list(db.scalars(select(Person).where(Person.role == "clinician")
+                                 .order_by(Person.name)))
+    return render(request, "account.html", {
+        "zones": sorted(available_timezones()), "clinicians": clinicians,
+        "current": user.clinician_id, "error": error}, status_code=status_code)
+
+
+@router.get("/account")
+def account_page(request: Request, user: User, db: Db) -> Response:
+    return _account(request, user, db)
+
+
+@router.post("/account", dependencies=[Csrf])
+def account_submit(
+    request: Request, user: User, db: Db,
+    name: Annotated[str, Form(max_length=200)],
+    timezone: Annotated[str, Form(max_length=64)],
+    clinician_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    from zoneinfo import available_timezones
+
+    try:
+        if not name.strip() or "\x00" in name:
+            raise InvalidField("name", "must not be empty")
+        if timezone not in available_timezones():
+            raise InvalidField("timezone", f"unknown time zone {timezone!r}")
+        if clinician_id and user.role == "patient":
+            lead = db.get(Person, int(clinician_id)) if clinician_id.isdigit() else None
+            if lead is None or lead.role != "clinician":
+                raise InvalidField("clinician_id", "no such clinician")
+            user.clinician_id = lead.id
+        user.name, user.timezone = name.strip(), timezone
+        db.commit()
+    except InputError as bad:
+        db.rollback()
+        return _account(request, user, db, str(bad), 422)
+    return _see_other("/account?saved=1")
+
+
 # --- appointments ----------------------------------------------------------------------------
 
 
