@@ -30,6 +30,7 @@ from glutecoach.web.api_auth import (
 )
 from glutecoach.web.api_patient import SetIn, log_manual_set, plan_dict, questions, save_screening
 from glutecoach.web.deps import (
+    ID_MAX,
     SESSION_COOKIE,
     Db,
     Patient,
@@ -331,7 +332,8 @@ def account_submit(
         if timezone not in available_timezones():
             raise InvalidField("timezone", f"unknown time zone {timezone!r}")
         if clinician_id and user.role == "patient":
-            lead = db.get(Person, int(clinician_id)) if clinician_id.isdigit() else None
+            ok = clinician_id.isdigit() and 0 < int(clinician_id) <= ID_MAX
+            lead = db.get(Person, int(clinician_id)) if ok else None
             if lead is None or lead.role != "clinician":
                 raise InvalidField("clinician_id", "no such clinician")
             user.clinician_id = lead.id
