@@ -152,6 +152,9 @@ class LiveCoach:
         self.reps.append(rep)
         if rep.faults:
             self._cue = rep.faults[0].cue
+        elif not rep.reliable and rep.unreliable_reason:
+            # A rep that could not be judged: how to film so the next one can be.
+            self._cue = "Not judged: " + rep.unreliable_reason + "."
         else:
             self._cue = rep.praise
         return rep.to_dict(), None
