@@ -331,7 +331,7 @@ def main() -> None:
     import platform
 
     print(f"glutecoach benchmark: {platform.node()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.1f}")
     want = set(args.only or ["speed", "stream", "equality", "batch"])
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="glutecoach-bench-") as tmp:

@@ -23,11 +23,13 @@ lasts 1-4 s and its landmarks carry little above 6 Hz (the smoothing cut-off), s
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +39,7 @@ import numpy.typing as npt
 from glutecoach.pose.base import PoseEstimator
 from glutecoach.skeleton import J, N_JOINTS
 from glutecoach.types import PoseSequence, SourceInfo
-from glutecoach.video import Frame, iter_frames
+from glutecoach.video import Frame, frame_timestamps, iter_frames
 
 BASE_RATE_HZ = 7.5
 DENSE_RATE_HZ = 15.0
@@ -53,6 +55,9 @@ DENSE_MAX_SPEED = 0.5
 SPEED_SPAN_S = 0.12
 # The standing reference: the straightest legs of the last few seconds.
 STANDING_WINDOW_S = 4.0
+# Long videos: independent segments of about this length, up to POSE_THREADS at once.
+SEGMENT_S = 30.0
+POSE_THREADS = 2
 # The decoder may run this many frames ahead of the pose model (bounded memory).
 PREFETCH_FRAMES = 16
 _MIN_LEG_SCORE = 0.5
@@ -80,6 +85,7 @@ class SamplingStats:
     pose_s: float = 0.0
     decode_s: float = 0.0  # busy time of the decoding thread (runs alongside the pose model)
     wall_s: float = 0.0
+    segments: int = 1
     sampled: list[int] = field(default_factory=list)
 
 
@@ -149,6 +155,36 @@ def _leg_ratio(xy: npt.NDArray[np.float64] | None, score: npt.NDArray[np.float64
     return None if best is None else best[1]
 
 
+def pose_threads() -> int:
+    """Pose models run at once on a long video: one per core, at most POSE_THREADS
+    (GLUTECOACH_POSE_THREADS overrides; batch workers set 1). Results do not depend on it."""
+    env = os.environ.get("GLUTECOACH_POSE_THREADS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(POSE_THREADS, os.cpu_count() or 1))
+
+
+def plan_segments(n_frames: int, fps: float) -> list[tuple[int, int]]:
+    """[start, end) frame ranges of the independent segments of a video: one segment up to
+    2 x SEGMENT_S, then segments of about SEGMENT_S each. Fixed by the video alone (never by the
+    machine), so results are the same everywhere."""
+    k = int(n_frames / max(fps, 1e-6) // SEGMENT_S)
+    if k < 2:
+        return [(0, n_frames)]
+    bounds = [round(i * n_frames / k) for i in range(k + 1)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+@dataclass
+class _Part:
+    times: list[float] = field(default_factory=list)
+    indices: list[int] = field(default_factory=list)
+    sampled: list[int] = field(default_factory=list)
+    xy: list[npt.NDArray[np.float64]] = field(default_factory=list)
+    score: list[npt.NDArray[np.float64]] = field(default_factory=list)
+    stats: SamplingStats = field(default_factory=SamplingStats)
+
+
 def estimate_video_poses(
     path: Path,
     info: SourceInfo,
@@ -157,36 +193,50 @@ def estimate_video_poses(
     progress: Callable[[int, int], None] | None = None,
     stats: SamplingStats | None = None,
 ) -> PoseSequence:
-    """Landmarks on every input frame of a video, the pose model run on the sampled ones."""
+    """Landmarks on every input frame of a video, the pose model run on the sampled ones.
+
+    A video longer than 2 x SEGMENT_S is cut into segments of about SEGMENT_S, each decoded
+    (after a seek) and tracked by its own pose model, up to ``pose_threads()`` at once: the
+    model releases the GIL, so two cores do twice the work. Each segment starts with the
+    model's person detection instead of tracking from the previous frame, which is what the
+    model does anyway whenever it loses track; boundaries depend only on the video.
+    """
     started = time.perf_counter()
     stats = stats if stats is not None else SamplingStats()
-    sampler = AdaptiveSampler(info.fps, every_frame)
-    dense = sampler.dense
-    estimator = estimator_factory()
-    times: list[float] = []
-    xy_list, score_list, sampled = [], [], []
-    w, h = float(info.width or 1), float(info.height or 1)
-    try:
-        for frame in _prefetch(path, lambda i, _t: i % dense == 0, POSE_MAX_SIDE, stats):
-            times.append(frame.time_s)
-            if frame.image is not None and sampler.want(frame.index):
-                t0 = time.perf_counter()
-                est = estimator.estimate(frame.image)
-                stats.pose_s += time.perf_counter() - t0
-                sampled.append(frame.index)
-                stats.dense_frames += int(sampler.dense_mode)
-                if est is None:
-                    xy_list.append(np.full((N_JOINTS, 2), np.nan))
-                    score_list.append(np.zeros(N_JOINTS))
-                    sampler.observe(frame.index, frame.time_s, None, None)
-                else:
-                    xy_list.append(est.xy * [w, h])
-                    score_list.append(est.score)
-                    sampler.observe(frame.index, frame.time_s, xy_list[-1], est.score)
-            if progress and frame.index % 10 == 0:
-                progress(frame.index + 1, max(info.frames, frame.index + 1))
-    finally:
-        estimator.close()
+    pts = frame_timestamps(path) if len(plan_segments(info.frames, info.fps)) > 1 else None
+    segments = plan_segments(len(pts), info.fps) if pts else [(0, 0)]
+    total = max(info.frames, 1)
+    done = [0]
+    lock = threading.Lock()
+
+    def tick(k: int) -> None:
+        if progress is None:
+            return
+        with lock:
+            done[0] += k
+            progress(min(done[0], total), total)
+
+    if len(segments) == 1:
+        parts = [_pose_pass(path, info, estimator_factory, every_frame, None, None, tick)]
+    else:
+        assert pts is not None
+        where = {p: i for i, p in enumerate(pts)}
+        bounds = [(pts[a], pts[b] if b < len(pts) else None) for a, b in segments]
+        with ThreadPoolExecutor(max_workers=min(pose_threads(), len(bounds)),
+                                thread_name_prefix="glutecoach-pose") as pool:
+            parts = list(pool.map(lambda b: _pose_pass(path, info, estimator_factory, every_frame, b,
+                                                       lambda p: where.get(p, -1), tick), bounds))
+        if [i for part in parts for i in part.indices] != list(range(sum(len(p.indices) for p in parts))):
+            # Seeking did not give back exactly the frames of the video: decode from the start.
+            parts = [_pose_pass(path, info, estimator_factory, every_frame, None, None, tick)]
+    times = [t for part in parts for t in part.times]
+    sampled = [i for part in parts for i in part.sampled]
+    xy_list = [x for part in parts for x in part.xy]
+    score_list = [x for part in parts for x in part.score]
+    for part in parts:
+        stats.pose_s += part.stats.pose_s
+        stats.decode_s += part.stats.decode_s
+        stats.dense_frames += part.stats.dense_frames
     n = len(times)
     if progress:
         progress(n, n)
@@ -202,16 +252,53 @@ def estimate_video_poses(
     info.frames = n
     info.duration_s = float(t[-1] + (t[-1] / max(n - 1, 1))) if n > 1 else info.duration_s
     stats.frames, stats.pose_frames, stats.sampled = n, len(sampled), sampled
+    stats.segments = len(parts)
     stats.wall_s = time.perf_counter() - started
     return PoseSequence(xy=xy, score=score, times=t, frame_indices=np.arange(n, dtype=np.int64),
                         coords="pixels", source=info, notes=notes)
 
 
+def _pose_pass(path: Path, info: SourceInfo, estimator_factory: Callable[[], PoseEstimator],
+               every_frame: bool, segment: tuple[int, int | None] | None,
+               index_of: Callable[[int], int] | None, tick: Callable[[int], None]) -> _Part:
+    """Decode one segment (or the whole video) and run a fresh pose model on its sampled frames."""
+    part = _Part()
+    sampler = AdaptiveSampler(info.fps, every_frame)
+    dense = sampler.dense
+    w, h = float(info.width or 1), float(info.height or 1)
+    estimator = estimator_factory()
+    try:
+        for frame in _prefetch(path, lambda i, _t: i % dense == 0, POSE_MAX_SIDE, part.stats,
+                               segment, index_of):
+            part.times.append(frame.time_s)
+            part.indices.append(frame.index)
+            if frame.image is not None and sampler.want(frame.index):
+                t0 = time.perf_counter()
+                est = estimator.estimate(frame.image)
+                part.stats.pose_s += time.perf_counter() - t0
+                part.sampled.append(frame.index)
+                part.stats.dense_frames += int(sampler.dense_mode)
+                if est is None:
+                    part.xy.append(np.full((N_JOINTS, 2), np.nan))
+                    part.score.append(np.zeros(N_JOINTS))
+                    sampler.observe(frame.index, frame.time_s, None, None)
+                else:
+                    part.xy.append(est.xy * [w, h])
+                    part.score.append(est.score)
+                    sampler.observe(frame.index, frame.time_s, part.xy[-1], est.score)
+            if len(part.times) % 10 == 0:
+                tick(10)
+    finally:
+        estimator.close()
+    return part
+
+
 _DONE = object()
 
 
-def _prefetch(path: Path, want: Callable[[int, float], bool], max_side: int,
-              stats: SamplingStats) -> Iterator[Frame]:
+def _prefetch(path: Path, want: Callable[[int, float], bool], max_side: int, stats: SamplingStats,
+              segment: tuple[int, int | None] | None = None,
+              index_of: Callable[[int], int] | None = None) -> Iterator[Frame]:
     """video.iter_frames on a background thread, at most PREFETCH_FRAMES ahead.
 
     Errors (InputError for unreadable files) are raised here, in the caller's thread. Closing
@@ -230,7 +317,7 @@ def _prefetch(path: Path, want: Callable[[int, float], bool], max_side: int,
         return False
 
     def work() -> None:
-        frames = iter_frames(path, want=want, max_side=max_side)
+        frames = iter_frames(path, want=want, max_side=max_side, segment=segment, index_of=index_of)
         try:
             while True:
                 t0 = time.perf_counter()

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from glutecoach.analysis import AnalysisOptions
@@ -76,3 +77,30 @@ def test_ray_batch_gives_identical_results(folder: Path):
     assert on_ray == local
     assert sum("error" in r for r in on_ray) == 2
 
+
+
+@pytest.mark.parametrize("clip", ["side", "vfr"])
+def test_long_video_segments_stitch_back_exactly(monkeypatch, variants, clip):
+    """A long video is cut into segments analysed by separate pose models at once. Made to cut
+    real clips into 1-second segments: every frame comes back once, in order, with the
+    timestamps a plain decode gives, and the reps are those of the uncut analysis."""
+    from glutecoach import sampling
+    from glutecoach.analysis import analyze_sequence
+    from glutecoach.pose.base import default_estimator
+    from glutecoach.video import iter_frames, probe
+
+    from .conftest import VIDEOS
+
+    path = VIDEOS / "side_bodyweight_5reps.mp4" if clip == "side" else variants["vfr"]
+    whole = analyze_sequence(sampling.estimate_video_poses(path, probe(path), default_estimator))
+    monkeypatch.setattr(sampling, "SEGMENT_S", 1.0)
+    stats = sampling.SamplingStats()
+    seq = sampling.estimate_video_poses(path, probe(path), default_estimator, stats=stats)
+    assert stats.segments >= 2
+    times = [f.time_s for f in iter_frames(path, want=lambda i, t: False)]
+    assert len(seq) == len(times) == seq.source.frames
+    assert np.allclose(seq.times, np.asarray(times) - times[0])
+    assert list(seq.frame_indices) == list(range(len(times)))
+    cut = analyze_sequence(seq)
+    assert cut.rep_count == whole.rep_count
+    assert [r.bottom_frame for r in cut.reps] == pytest.approx([r.bottom_frame for r in whole.reps], abs=3)
