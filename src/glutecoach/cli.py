@@ -170,6 +170,8 @@ def _batch(items: list[Path], options: AnalysisOptions, workers: int, ray: Optio
     if workers < 0:
         fail(f"--workers must be 0 (one per core) or more, got {workers}")
     n = workers or min(len(items), os.cpu_count() or 1)
+    # Cores are shared out between worker processes; a long video's segments use the rest.
+    os.environ.setdefault("GLUTECOACH_POSE_THREADS", str(max(1, (os.cpu_count() or 1) // n)))
     results: dict[str, dict[str, Any]] = {}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console, transient=True) as bar:
