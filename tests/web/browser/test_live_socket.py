@@ -32,6 +32,15 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield test_client
 
 
+@pytest.fixture(autouse=True)
+def _room_for_every_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finished set frees its place once its pose model is closed, a moment after the
+    summary; tests that follow each other quickly must not wait for that."""
+    from glutecoach.web import live
+
+    monkeypatch.setattr(live, "MAX_LIVE_SETS", 100)
+
+
 def _sign_up(client: Any) -> None:
     client.cookies.clear()
     email = unique_email("socket")
@@ -81,6 +90,14 @@ def test_refused_without_a_session(client: Any) -> None:
 def test_refused_from_another_site(client: Any) -> None:
     _sign_up(client)
     assert _close_code(client, headers={"Origin": "https://evil.example"}) == 4403
+
+
+def test_refused_when_the_server_is_busy(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from glutecoach.web import live
+
+    monkeypatch.setattr(live, "MAX_LIVE_SETS", 0)
+    _sign_up(client)
+    assert _close_code(client) == 4429
 
 
 def test_a_real_set_over_the_socket(client: Any) -> None:
