@@ -87,12 +87,14 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
     assert max_depth >= 0.5, max_depth
     # One cue at a time, in the clinic's own words, once a rep was judged.
     assert cue and cue != "Press Start when you are ready.", cue
-    # Keeps up in real time: the back-pressured loop analyses several pictures a second even on a
-    # 2-core machine that also runs the browser and decodes the fake camera.
-    assert fps >= 5, f"{fps} pictures/s analysed"
-    assert frames >= 5 * seconds * 0.8, (frames, seconds)
-    # ...and the answer to a picture comes back well within a frame period or two (median).
-    assert round_trip_ms < 250, f"{round_trip_ms} ms from picture to answer"
+    # Keeps up in real time: the back-pressured loop analyses many pictures a second (about 15
+    # here, on 2 cores that also run Chromium and its fake camera; the rep counter is checked
+    # down to 7.5), and the answer to a picture comes back within a few frame periods.
+    rate = frames / seconds
+    print(json.dumps({"live_reps": reps_live, "pictures_per_s": round(rate, 1),
+                      "recent_pictures_per_s": fps, "round_trip_ms": round_trip_ms}))
+    assert rate >= 5, f"{rate:.1f} pictures/s analysed"
+    assert round_trip_ms < 300, f"{round_trip_ms} ms from picture to answer"
     # The rep count and the cue are spoken, one utterance per rep.
     assert [t for t in spoken if t.split(".")[0] == str(TRUE_REPS)], spoken
     assert any(cue in t for t in spoken), (cue, spoken)
