@@ -88,8 +88,12 @@ def glutecoach_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "glutecoach.cli"]
 
 
+CPU_S: dict[str, float] = {}
+
+
 def run_measured(cmd: list[str]) -> tuple[float, float, int, str]:
-    """(wall s, peak RSS MB, exit code, stderr) of one subprocess."""
+    """(wall s, peak RSS MB, exit code, stderr) of one subprocess; its CPU time (user + system)
+    is kept in CPU_S["last"]."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
@@ -97,6 +101,7 @@ def run_measured(cmd: list[str]) -> tuple[float, float, int, str]:
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
+    CPU_S["last"] = usage.ru_utime + usage.ru_stime
     return wall, usage.ru_maxrss / 1024, proc.returncode, err
 
 
@@ -105,7 +110,7 @@ def plain_cli(path: Path, out: Path, every_frame: bool = False) -> dict[str, Any
     wall, rss, rc, err = run_measured(cmd)
     if rc != 0:
         raise SystemExit(f"benchmarks/speed.py: error: {' '.join(cmd)} failed: {err.strip()[-300:]}")
-    return {"wall_s": wall, "rss_mb": rss, "result": json.loads(out.read_text())}
+    return {"wall_s": wall, "rss_mb": rss, "cpu_s": CPU_S["last"], "result": json.loads(out.read_text())}
 
 
 def staged(path: Path, every_frame: bool = False) -> dict[str, Any]:
@@ -216,7 +221,7 @@ def pct(values: list[float], q: float) -> float:
 
 def section_speed(files: list[tuple[str, Path]], work: Path, results: dict[str, Any]) -> None:
     print("\n== End to end: `glutecoach analyze FILE --json OUT` (fresh process each) and stages ==")
-    print(f"{'file':<28}{'frames':>7}{'dur s':>7}{'wall s':>8}{'x real':>8}{'fps':>7}{'RSS MB':>8}"
+    print(f"{'file':<28}{'frames':>7}{'dur s':>7}{'wall s':>8}{'x real':>8}{'fps':>7}{'CPU s':>7}{'RSS MB':>8}"
           f"{'pose fr':>9}{'decode s':>9}{'pose s':>8}{'after s':>8}{'after %':>8}")
     for name, path in files:
         cli = plain_cli(path, work / f"{name}.json")
@@ -225,7 +230,7 @@ def section_speed(files: list[tuple[str, Path]], work: Path, results: dict[str, 
         frames, dur = doc["source"]["frames"], doc["source"]["duration_s"]
         results[name] = {"cli": cli, "stages": st}
         print(f"{name:<28}{frames:>7}{dur:>7.1f}{cli['wall_s']:>8.2f}{dur / cli['wall_s']:>8.2f}"
-              f"{frames / cli['wall_s']:>7.0f}{cli['rss_mb']:>8.0f}{st['pose_frames']:>9}"
+              f"{frames / cli['wall_s']:>7.0f}{cli['cpu_s']:>7.1f}{cli['rss_mb']:>8.0f}{st['pose_frames']:>9}"
               f"{st['decode_s']:>9.2f}{st['pose_s']:>8.2f}{st['analysis_s']:>8.2f}"
               f"{100 * st['analysis_s'] / st['wall_s']:>7.1f}%", flush=True)
 
@@ -238,9 +243,31 @@ def section_stream(live_video: Path, clip: Path) -> None:
     from glutecoach.stream import LiveCoach
     from glutecoach.video import iter_frames
 
+    from glutecoach.pose.base import default_estimator
+
+    class Timed:
+        """The real pose model, timed, to tell its share of the latency from the coach's."""
+
+        def __init__(self) -> None:
+            self.inner = default_estimator()
+            self.name = self.inner.name
+            self.last_ms = 0.0
+
+        def estimate(self, image: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return self.inner.estimate(image)
+            finally:
+                self.last_ms = (time.perf_counter() - t0) * 1000
+
+        def close(self) -> None:
+            self.inner.close()
+
     for video in (clip, live_video):
-        coach = LiveCoach()
+        model = Timed()
+        coach = LiveCoach(estimator=model)
         lat: list[float] = []
+        rest: list[float] = []
         shape = None
         for frame in iter_frames(video):
             assert frame.image is not None
@@ -248,12 +275,14 @@ def section_stream(live_video: Path, clip: Path) -> None:
             t0 = time.perf_counter()
             coach.push_image(frame.image, frame.time_s)
             lat.append((time.perf_counter() - t0) * 1000)
+            rest.append(lat[-1] - model.last_ms)
         live = coach.finish()
-        lat = lat[1:]  # the first frame loads the model
+        lat, rest = lat[1:], rest[1:]  # the first frame loads the model
         file_reps = analyze_file(video).rep_count
         print(f"{video.name:<28} {shape[1]}x{shape[0]}  frames {len(lat) + 1}  p50 {pct(lat, 50):.1f} ms  "
               f"p95 {pct(lat, 95):.1f} ms  p99 {pct(lat, 99):.1f} ms  max {max(lat):.1f} ms  "
-              f"mean {float(np.mean(lat)):.1f} ms  live reps {len(coach.reps)} (finish: {live.rep_count}), "
+              f"mean {float(np.mean(lat)):.1f} ms; outside the pose model p95 {pct(rest, 95):.1f} ms, "
+              f"max {max(rest):.1f} ms; live reps {len(coach.reps)} (finish: {live.rep_count}), "
               f"file analysis reps {file_reps}", flush=True)
 
 
