@@ -49,12 +49,18 @@ def _stance(ctx: RepContext, out: CheckOutcome) -> None:
     if not np.isfinite(ratio):
         out.skip("stance_too_narrow", "feet or shoulders not found", FILM_FRONT)
         return
+    # Face on, the ratio is a measurement. Turned away from the camera, both widths shrink
+    # alike but a foot placed slightly ahead of the other adds or hides width, more the further
+    # the person is turned: there the finding is advice, with a word on filming from the front.
+    oblique = ctx.view not in FRONTAL_VIEWS
+    severity = "advice" if oblique else "fault"
+    angle = " (hard to judge at this angle: film from the front to check)" if oblique else ""
     if ratio < FORM.stance_min_ratio:
-        out.fault("stance_too_narrow", "fault", ratio, FORM.stance_min_ratio, "x shoulder width",
-                  f"Your feet were {ratio:.0%} of shoulder width apart: step them out a little.")
+        out.fault("stance_too_narrow", severity, ratio, FORM.stance_min_ratio, "x shoulder width",
+                  f"Your feet looked {ratio:.0%} of shoulder width apart: step them out a little{angle}.")
     elif ratio > FORM.stance_max_ratio:
-        out.fault("stance_too_wide", "fault", ratio, FORM.stance_max_ratio, "x shoulder width",
-                  f"Your feet were {ratio:.0%} of shoulder width apart: bring them in a little.")
+        out.fault("stance_too_wide", severity, ratio, FORM.stance_max_ratio, "x shoulder width",
+                  f"Your feet looked {ratio:.0%} of shoulder width apart: bring them in a little{angle}.")
 
 
 def _knees(ctx: RepContext, out: CheckOutcome) -> None:
