@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -126,8 +125,7 @@ def child(path: Path, every_frame: bool) -> None:
     analysis.load_sequence (decode + pose, backward tracking included) then analyze_sequence
     and the JSON. Decode time is counted inside video.iter_frames wherever it is called."""
     t_start = time.perf_counter()
-    import glutecoach.video as video
-    from glutecoach import analysis, sampling
+    from glutecoach import analysis, sampling, video
     from glutecoach.pose.base import default_estimator
 
     spent = {"decode": 0.0, "pose": 0.0, "pose_calls": 0}
@@ -165,7 +163,7 @@ def child(path: Path, every_frame: bool) -> None:
             self.inner.close()
 
     sampling.iter_frames = timed_iter  # type: ignore[assignment]
-    import glutecoach.pose.backfill as backfill
+    from glutecoach.pose import backfill
 
     backfill.iter_frames = timed_iter  # type: ignore[assignment]
     t0 = time.perf_counter()
@@ -240,10 +238,9 @@ def section_stream(live_video: Path, clip: Path) -> None:
     import numpy as np
 
     from glutecoach.analysis import analyze_file
+    from glutecoach.pose.base import default_estimator
     from glutecoach.stream import LiveCoach
     from glutecoach.video import iter_frames
-
-    from glutecoach.pose.base import default_estimator
 
     class Timed:
         """The real pose model, timed, to tell its share of the latency from the coach's."""
@@ -323,7 +320,7 @@ def section_batch(data: Path, work: Path) -> None:
     walls = {}
     for n in (1, 2):
         cmd = glutecoach_cmd() + ["analyze", str(folder), "--json", str(work / f"batch{n}.json"), "--workers", str(n)]
-        wall, rss, rc, err = run_measured(cmd)
+        wall, _rss, rc, _err = run_measured(cmd)
         walls[n] = wall
         docs = json.loads((work / f"batch{n}.json").read_text())["results"]
         print(f"{n} worker(s): {len(docs)} videos in {wall:.1f} s (exit {rc})", flush=True)

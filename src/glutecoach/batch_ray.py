@@ -45,7 +45,7 @@ def analyse_on_ray(paths: list[str], fps: float, every_frame: bool, address: str
                 path = refs[ref]
                 try:
                     results[path] = ray.get(ref)
-                except Exception as exc:  # a worker that died (killed, out of memory): report it
+                except Exception as exc:  # noqa: BLE001 - a worker that died (killed, out of memory): report it
                     results[path] = {"error": f"{path}: {type(exc).__name__}: {str(exc).splitlines()[0]}",
                                      "source": {"path": path}}
                 if on_done:
@@ -57,9 +57,9 @@ def analyse_on_ray(paths: list[str], fps: float, every_frame: bool, address: str
 
 
 def _connect(ray: Any, address: str) -> None:
-    from glutecoach.errors import InputError
-
     import logging
+
+    from glutecoach.errors import InputError
 
     quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
     if address == "local":

@@ -29,6 +29,7 @@ lasts 1-4 s and its landmarks carry little above 6 Hz (the smoothing cut-off), s
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 import threading
@@ -43,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from glutecoach.pose.base import PoseEstimator
-from glutecoach.skeleton import J, N_JOINTS
+from glutecoach.skeleton import N_JOINTS, J
 from glutecoach.types import PoseSequence, SourceInfo
 from glutecoach.video import Frame, frame_timestamps, iter_frames
 
@@ -204,7 +205,7 @@ def plan_segments(n_frames: int, fps: float) -> list[tuple[int, int]]:
     if n_frames / max(fps, 1e-6) < 2 * SEGMENT_S:
         return [(0, n_frames)]
     bounds = [round(i * n_frames / SEGMENTS) for i in range(SEGMENTS + 1)]
-    return list(zip(bounds[:-1], bounds[1:]))
+    return list(itertools.pairwise(bounds))
 
 
 @dataclass
@@ -362,7 +363,7 @@ def _prefetch(path: Path, want: Callable[[int, float], bool], max_side: int, sta
                     stats.decode_s += time.perf_counter() - t0
                 if not put(frame):
                     return
-        except BaseException as exc:  # handed to the consumer, raised there
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
             put(exc)
             return
         finally:

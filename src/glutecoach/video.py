@@ -9,7 +9,7 @@ does not grow with the length of the video.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +85,7 @@ def iter_frames(
     max_side: int | None = None,
     segment: tuple[int, int | None] | None = None,
     index_of: Callable[[int], int] | None = None,
-) -> Iterator[Frame]:
+) -> Generator[Frame, None, None]:
     """Decode every frame in order; convert to RGB only those ``want(index, time_s)`` accepts.
 
     ``max_side`` scales converted frames down (in FFmpeg's scaler, before colour conversion) so
@@ -140,8 +140,9 @@ def _to_rgb(frame: av.VideoFrame, rotation: int, max_side: int | None) -> npt.ND
         img = frame.to_ndarray(format="rgb24", width=w, height=h)
     else:
         img = frame.to_ndarray(format="rgb24")
+    rgb: npt.NDArray[np.uint8] = np.asarray(img, dtype=np.uint8)  # rgb24 is uint8 already: no copy
     k = (rotation // 90) % 4
-    return np.ascontiguousarray(np.rot90(img, k)) if k else img
+    return np.ascontiguousarray(np.rot90(rgb, k)) if k else rgb
 
 
 def _open(path: Path) -> av.container.InputContainer:
