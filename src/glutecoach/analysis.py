@@ -21,7 +21,7 @@ from glutecoach.checks.gate import gate_features, squat_gate
 from glutecoach.checks.registry import reliability, run_checks
 from glutecoach.errors import InputError
 from glutecoach.keypoints import is_keypoint_path, load_keypoints
-from glutecoach.kinematics.angles import combine_legs, leg_ratio
+from glutecoach.kinematics.angles import combine_legs, leg_ratio, legs_upright
 from glutecoach.kinematics.filtering import smooth_track
 from glutecoach.kinematics.view import classify_view
 from glutecoach.pose.backfill import backfill
@@ -54,12 +54,13 @@ class Signals:
     xy: npt.NDArray[np.float64]
     leg_ratios: npt.NDArray[np.float64]  # (T, 2) left, right
     combined: npt.NDArray[np.float64]  # (T,) both legs, weighted by how well each was seen
+    upright: npt.NDArray[np.bool_]  # (T,) legs pointing up and down (kinematics.angles.legs_upright)
 
 
 def compute_signals(seq: PoseSequence) -> Signals:
     xy = smooth_track(seq.xy, seq.score, seq.fps)
     ratios = np.stack([leg_ratio(xy, "left"), leg_ratio(xy, "right")], axis=1)
-    return Signals(xy, ratios, combine_legs(ratios, _smoothed_scores(seq)))
+    return Signals(xy, ratios, combine_legs(ratios, _smoothed_scores(seq)), legs_upright(xy))
 
 
 def _smoothed_scores(seq: PoseSequence) -> npt.NDArray[np.float64] | None:
@@ -164,7 +165,7 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     windows: list[tuple[RepWindow, float]] = []
     combined = sig.combined
     for i, (t, r) in enumerate(zip(seq.times, combined)):
-        w = counter.update(i, float(t), float(r))
+        w = counter.update(i, float(t), float(r), bool(sig.upright[i]))
         if w:
             windows.append((w, counter.standing_ratio))
     w = counter.finish()

@@ -20,6 +20,13 @@ import numpy as np
 from glutecoach.thresholds import REPS, RepThresholds
 
 
+# Thigh over shin vertical extent of a standing person: about 1 (Winter's segment lengths),
+# 0.75-1.6 allowing for camera height and tilt.
+STANDING_RATIO_RANGE = (0.75, 1.6)
+# Above this the shin is nearly flat (kneeling, lying, a plank): never a standing sample.
+MAX_LEARNED_RATIO = 2.5
+
+
 class Phase(str, Enum):
     UNKNOWN = "unknown"  # not yet seen standing
     TOP = "top"
@@ -73,7 +80,11 @@ class RepCounter:
     def thigh_rise(self, leg_ratio: float) -> float:
         return 1.0 - leg_ratio / self._reference
 
-    def update(self, position: int, time_s: float, leg_ratio: float) -> RepWindow | None:
+    def update(self, position: int, time_s: float, leg_ratio: float, upright: bool = True) -> RepWindow | None:
+        """``upright``: the legs point up and down (hips over ankles). The person's standing
+        reference is learned only then, so a plank or lying stretch (straight legs, but
+        horizontal) cannot teach the counter a "standing" value that real standing never
+        reaches again."""
         if not np.isfinite(leg_ratio):
             if self._last_valid_s is not None and time_s - self._last_valid_s > self.th.trust_gap_s:
                 self._recent.clear()
@@ -102,13 +113,21 @@ class RepCounter:
             if rise <= th.top_level or self._last_top is None:
                 self._last_top = (position, time_s)
             if rise <= th.exit_ascent:
-                self._remember_standing(time_s, leg_ratio)
+                if upright:
+                    self._remember_standing(time_s, leg_ratio)
             if rise > th.enter_descent:
                 self.phase = Phase.DOWN
                 self._bottom = (position, time_s, rise)
             return None
         # DOWN
         assert self._bottom is not None and self._last_top is not None
+        if time_s - self._last_top[1] > th.max_rep_s and self._pending is None:
+            # Longer down than any rep: the person is doing something else (lying, kneeling,
+            # stretching), or the standing reference came from such a posture and standing no
+            # longer reads as standing. Either way, start afresh from the prior.
+            self.rejected.append(Rejected(self._last_top[1], f"no return to standing within {th.max_rep_s:.0f} s"))
+            self._restart()
+            return None
         if rise > th.exit_ascent:
             self._pending = None  # a brief excursion to the top was noise: still in the rep
             if rise > self._bottom[2]:
@@ -145,14 +164,24 @@ class RepCounter:
             return None
         return w
 
+    def _restart(self) -> None:
+        self.phase = Phase.UNKNOWN
+        self._standing.clear()
+        self._reference = self.th.standing_ratio_prior
+        self._bottom = None
+        self._pending = None
+
     def _remember_standing(self, time_s: float, leg_ratio: float) -> None:
-        """Track the person's own standing ratio (limb proportions differ) from recent tops."""
+        """Track the person's own standing ratio (limb proportions differ) from recent tops.
+        Values no standing person gives (a flat shin reads 5) are not learned from."""
+        if not leg_ratio < MAX_LEARNED_RATIO:
+            return
         self._standing.append((time_s, leg_ratio))
         while self._standing and time_s - self._standing[0][0] > self._window_s:
             self._standing.popleft()
         if len(self._standing) >= 5:
             ref = float(np.median([r for _, r in self._standing]))
-            self._reference = float(np.clip(ref, 0.75, 1.6))
+            self._reference = float(np.clip(ref, *STANDING_RATIO_RANGE))
 
     def unfinished(self) -> str | None:
         """Why the recording ended mid-rep, if it did."""

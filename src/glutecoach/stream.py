@@ -21,7 +21,7 @@ import numpy.typing as npt
 from glutecoach.analysis import analyze_sequence, judge_rep, most_upright, rep_top
 from glutecoach.checks.context import RepContext
 from glutecoach.checks.gate import gate_features, squat_gate
-from glutecoach.kinematics.angles import combine_legs, leg_ratio
+from glutecoach.kinematics.angles import combine_legs, leg_ratio, legs_upright
 from glutecoach.kinematics.filtering import OneEuroFilter, mask_low_confidence
 from glutecoach.kinematics.view import classify_view
 from glutecoach.pose.base import PoseEstimator, default_estimator
@@ -106,7 +106,7 @@ class LiveCoach:
             warnings.simplefilter("ignore", RuntimeWarning)
             combined = float(combine_legs(ratios[None], score[None])[0])
         position = len(self._times) - 1
-        window = self._counter.update(position, float(t_s), combined)
+        window = self._counter.update(position, float(t_s), combined, bool(legs_upright(smooth[None])[0]))
         rep_dict, rejected_before = None, len(self._counter.rejected)
         if window is not None:
             rep_dict, why = self._judge_window(window)

@@ -80,9 +80,31 @@ def test_real_squat_sequences_count_exactly(name):
 def test_exercise_gate_on_real_non_squat_sequences():
     negatives = [r["file"] for r in repcount_truth() if r["exercise"] != "squat"]
     zero = [f for f in negatives if analyze_file(REPCOUNT / f).rep_count == 0]
-    # Measured: 12 of 14 (the two pommel-horse recordings still pass the gate; see README).
-    assert len(zero) >= 12
+    # Measured: 13 of 14 (target 13). stu10_24 (front raises) has one shallow knee bend that
+    # passes every squat test; see README.
+    assert len(zero) >= 13
     for name in ("stu8_42.npy", "train2737.npy", "stu3_53.npy", "train3344.npy", "stu2_39.npy",
                  "train2508.npy", "stu5_23.npy", "train1615.npy", "train143.npy", "train151.npy",
-                 "stu10_17.npy", "stu10_24.npy"):
+                 "stu10_17.npy", "stu13_30.npy", "stu13_31.npy"):
         assert name in zero, name
+
+
+def test_a_plank_does_not_teach_the_counter_what_standing_is():
+    # Push-ups straight after squats (the benchmark's montage cuts from one to the other): the
+    # flat shins of the plank must not become the standing reference, or later standing never
+    # reads as standing again and every later rep is lost.
+    counter = RepCounter()
+    t, reps = 0.0, 0
+    def feed(ratio: float, seconds: float, upright: bool = True) -> None:
+        nonlocal t, reps
+        for _ in range(int(seconds * 30)):
+            reps += counter.update(int(t * 30), t, ratio, upright) is not None
+            t += 1 / 30
+    feed(1.0, 2)
+    feed(5.0, 5, upright=False)  # plank
+    feed(5.0, 0.2, upright=True)  # the cut: the running median still holds plank values
+    for _ in range(3):
+        feed(1.0, 1.5)
+        feed(0.1, 1.0)
+    feed(1.0, 1.5)
+    assert reps == 3

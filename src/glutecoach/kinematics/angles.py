@@ -110,6 +110,16 @@ def combine_legs(ratios: Array, score: Array | None) -> Array:
         return np.where(total > 1e-6, weighted, np.nanmean(ratios, axis=1))
 
 
+def legs_upright(xy: Array, max_lean_deg: float = 35.0) -> npt.NDArray[np.bool_]:
+    """Per frame: the hips-to-ankles line within ``max_lean_deg`` of vertical, hips on top.
+    True where unknown (nothing to say against it)."""
+    hips = (joint(xy, "left_hip") + joint(xy, "right_hip")) / 2
+    ankles = (joint(xy, "left_ankle") + joint(xy, "right_ankle")) / 2
+    lean = lean_of_segment(ankles, hips)
+    with np.errstate(invalid="ignore"):
+        return ~(lean > max_lean_deg)
+
+
 def lean_of_segment(lower: Array, upper: Array) -> Array:
     """Angle of the lower->upper segment from straight up, degrees (0 upright, 90 flat)."""
     d = upper - lower
