@@ -68,20 +68,30 @@ def check_sagittal(ctx: RepContext) -> CheckOutcome:
 
 
 def _lockout(ctx: RepContext, out: CheckOutcome, side: str) -> None:
-    t = ctx.top
-    hip, knee = ctx.at(t, f"{side}_hip"), ctx.at(t, f"{side}_knee")
-    shoulder = ctx.mid(t, "left_shoulder", "right_shoulder")
-    if ctx.view == "side":
-        flex = float(A.flexion(shoulder, hip, knee))
-    else:  # trunk and thigh leans from vertical add up to the hip angle in the sagittal plane
-        trunk = float(A.lean_from_vertical_vp(ctx.mid(t, "left_hip", "right_hip"), shoulder,
-                                              ctx.standing_length("left_shoulder", "left_hip")))
-        thigh = float(A.lean_from_vertical_vp(knee, hip, ctx.thigh_length))
-        flex = trunk + thigh
+    """Hip bend left at the top: the least over the frames from the end of the rep to just
+    after its most upright frame. One frame on a flat stretch of the signal is arbitrary (which
+    one is the maximum depends on landmark jitter); the best extension reached there is not."""
+    fps = (len(ctx.times) - 1) / max(float(ctx.times[-1] - ctx.times[0]), 1e-6)
+    last = min(len(ctx.times) - 1, ctx.top + int(round(0.3 * fps)))
+    values = [_hip_flexion(ctx, t, side) for t in range(min(ctx.end, ctx.top), last + 1)]
+    values = [v for v in values if np.isfinite(v)]
+    flex = float(min(values)) if values else float("nan")
     out.metrics["hip_flexion_top_deg"] = flex
     if flex > FORM.lockout_hip_flexion_max_deg:
         out.fault("incomplete_lockout", "fault", flex, FORM.lockout_hip_flexion_max_deg, "deg",
                   f"You did not stand fully tall: {flex:.0f} degrees of hip bend left at the top.")
+
+
+def _hip_flexion(ctx: RepContext, t: int, side: str) -> float:
+    hip, knee = ctx.at(t, f"{side}_hip"), ctx.at(t, f"{side}_knee")
+    shoulder = ctx.mid(t, "left_shoulder", "right_shoulder")
+    if ctx.view == "side":
+        return float(A.flexion(shoulder, hip, knee))
+    # trunk and thigh leans from vertical add up to the hip angle in the sagittal plane
+    trunk = float(A.lean_from_vertical_vp(ctx.mid(t, "left_hip", "right_hip"), shoulder,
+                                          ctx.standing_length("left_shoulder", "left_hip")))
+    thigh = float(A.lean_from_vertical_vp(knee, hip, ctx.thigh_length))
+    return trunk + thigh
 
 
 def _hips_back(ctx: RepContext, out: CheckOutcome, side: str) -> None:
