@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone with ../shared beside it: installs what it needs,
-# starts PostgreSQL for the storage tests, and runs pytest.
+# starts PostgreSQL for the storage tests, and runs pytest (browser tests drive /usr/bin/chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GLUTECOACH_WITH_POSTGRES=1 bash scripts/setup.sh
+GLUTECOACH_FOR_TESTS=1 bash scripts/setup.sh
 export GLUTECOACH_TEST_POSTGRES_URL="$(bash .ci/postgres.sh)"
 export MPLBACKEND=Agg
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
