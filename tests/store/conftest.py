@@ -12,21 +12,13 @@ from pathlib import Path
 import pytest
 
 from glutecoach.store.db import Database
-from glutecoach.store.testing import BACKENDS, PostgresUnavailable, fresh_database_url, postgres_url
+from glutecoach.store.testing import BACKENDS, backend_database_url
 
 
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of an empty database of each backend, dropped after the test."""
-    if request.param == "postgresql":
-        try:
-            postgres_url()
-        except PostgresUnavailable as missing:
-            if missing.required:
-                pytest.fail(str(missing), pytrace=False)
-            pytest.skip(str(missing))
-    with fresh_database_url(request.param, tmp_path) as url:
-        yield url
+    yield from backend_database_url(request.param, tmp_path)
 
 
 @pytest.fixture

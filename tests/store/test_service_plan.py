@@ -6,22 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from glutecoach.coaching.screening import RED_FLAG_CODES, parse_answers, screen
+from glutecoach.coaching.screening import RED_FLAG_CODES, example_answers, parse_answers, screen
 from glutecoach.coaching.sets import counts_from_reps
 from glutecoach.store import service
 from glutecoach.store.db import Database
 from glutecoach.store.models import Programme
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
-ANSWERS = {
-    "red_flags": {code: False for code in RED_FLAG_CODES},
-    "start_back": [0, 0, 0, 0, 0, 0, 0, 0, "slightly"],
-    "pain": {"back": 2, "knee": 1},
-    "age": 35,
-    "sitting_hours_per_day": 4,
-    "active_days_per_week": 3,
-    "previous_injury": "none",
-}
+ANSWERS = example_answers(start_back=[0, 0, 0, 0, 0, 0, 0, 0, "slightly"], pain={"back": 2, "knee": 1},
+                          age=35, sitting_hours_per_day=4, active_days_per_week=3)
 
 
 def setup_person(db: Database, flags: tuple[str, ...] = ()) -> None:

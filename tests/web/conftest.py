@@ -17,12 +17,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*")
 
 from fastapi import FastAPI
 
-from glutecoach.store.testing import (
-    BACKENDS,
-    PostgresUnavailable,
-    fresh_database_url,
-    postgres_url,
-)
+from glutecoach.store.testing import BACKENDS, backend_database_url
 from glutecoach.web.app import create_app
 from glutecoach.web.settings import Settings
 from glutecoach.web.testing import Users
@@ -33,15 +28,7 @@ VIDEOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "videos"
 @pytest.fixture(params=BACKENDS)
 def web_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of each backend, dropped afterwards."""
-    if request.param == "postgresql":
-        try:
-            postgres_url()
-        except PostgresUnavailable as missing:
-            if missing.required:
-                pytest.fail(str(missing), pytrace=False)
-            pytest.skip(str(missing))
-    with fresh_database_url(request.param, tmp_path) as url:
-        yield url
+    yield from backend_database_url(request.param, tmp_path)
 
 
 @pytest.fixture

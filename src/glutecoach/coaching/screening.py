@@ -388,15 +388,25 @@ def screen(answers: Answers) -> ScreeningResult:
     )
 
 
-def example_answers() -> dict[str, Any]:
+def example_answers(**changes: Any) -> dict[str, Any]:
     """A complete, valid answers document (no red flags, low STarT Back risk): the shape that
-    ``parse_answers`` expects, for documentation and as the tests' starting point."""
+    ``parse_answers`` expects, for documentation and as the tests' starting point. Keyword
+    arguments replace top-level answers."""
     return {
-        "red_flags": {code: False for code in RED_FLAG_CODES},
-        "start_back": [0, 1, 0, 0, 1, 0, 0, 1, "moderately"],
-        "pain": {"back": 4, "knee": 2},
-        "age": 46,
-        "sitting_hours_per_day": 9,
-        "active_days_per_week": 1,
-        "previous_injury": "none",
+        **_EXAMPLE_ANSWERS,
+        "red_flags": dict(_EXAMPLE_ANSWERS["red_flags"]),
+        "start_back": list(_EXAMPLE_ANSWERS["start_back"]),
+        "pain": dict(_EXAMPLE_ANSWERS["pain"]),
+        **changes,
     }
+
+
+_EXAMPLE_ANSWERS: dict[str, Any] = {
+    "red_flags": {code: False for code in RED_FLAG_CODES},
+    "start_back": [0, 1, 0, 0, 1, 0, 0, 1, "moderately"],
+    "pain": {"back": 4, "knee": 2},
+    "age": 46,
+    "sitting_hours_per_day": 9,
+    "active_days_per_week": 1,
+    "previous_injury": "none",
+}

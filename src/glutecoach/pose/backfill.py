@@ -35,7 +35,7 @@ LEG_JOINTS = {side: [J[f"{side}_{j}"] for j in ("hip", "knee", "ankle")]
 FOUND = 0.5  # leg quality below this: the legs were not found
 GOOD = 0.7  # a frame the backward pass may start from
 MIN_RUN_S = 0.25  # shorter stretches are bridged by interpolation anyway
-MAX_RUN_S = 6.0  # the tracker is not trusted further back than this from its start
+MAX_RUN_S = 3.0  # the tracker is not trusted further than this from its start (and memory holds one stretch)
 WARM_UP_S = 0.3  # frames beyond the good frame fed first, so the tracker is locked on
 RETRACK_RATE_HZ = 15.0  # frames re-tracked per second: close spacing keeps the tracker locked
 
@@ -101,38 +101,52 @@ def backfill(path: Path, seq: PoseSequence, estimator_factory: Callable[[], Pose
     images: dict[int, npt.NDArray[np.uint8]] = {}
     position = {int(f): p for p, f in enumerate(frame_of)}
     pending = list(plans)
-    for frame in iter_frames(path, want=lambda i, _t: i in wanted, max_side=max_side):
-        if frame.image is not None and frame.index in position:
-            images[position[frame.index]] = frame.image
-        while pending and max(pending[0][2]) <= position.get(frame.index, -1):
-            first, last, order = pending.pop(0)
-            _merge(xy, score, _track(order, images, estimator_factory, first, last, size), first, last)
-            still = {p for _, _, o in pending for p in o}
-            images = {p: im for p, im in images.items() if p in still}
-        if not pending:
-            break
-    for first, last, order in pending:  # the video ended early: use what was decoded
-        _merge(xy, score, _track(order, images, estimator_factory, first, last, size), first, last)
+    # One model for every stretch (building a model per stretch costs time and, through the
+    # allocator, memory that is not given back); a blank picture between stretches makes it
+    # drop its lock, so each stretch starts from a fresh detection like a new instance would.
+    tracker = estimator_factory()
+    try:
+        _backfill_stretches(path, seq, pending, images, position, wanted, tracker, xy, score, size, max_side)
+    finally:
+        tracker.close()
     return PoseSequence(xy=xy, score=score, times=seq.times, frame_indices=seq.frame_indices,
                         coords=seq.coords, source=seq.source, people_in_view=seq.people_in_view,
                         notes=seq.notes)
 
 
-def _track(order: list[int], images: dict[int, npt.NDArray[np.uint8]],
-           estimator_factory: Callable[[], PoseEstimator], first: int, last: int,
+def _backfill_stretches(path: Path, seq: PoseSequence, pending: list[tuple[int, int, list[int]]],
+                        images: dict[int, npt.NDArray[np.uint8]], position: dict[int, int],
+                        wanted: set[int], tracker: PoseEstimator, xy: npt.NDArray[np.float64],
+                        score: npt.NDArray[np.float64], size: tuple[float, float],
+                        max_side: int | None) -> None:
+    for frame in iter_frames(path, want=lambda i, _t: i in wanted, max_side=max_side):
+        if frame.image is not None and frame.index in position:
+            images[position[frame.index]] = frame.image
+        while pending and max(pending[0][2]) <= position.get(frame.index, -1):
+            first, last, order = pending.pop(0)
+            _merge(xy, score, _track(order, images, tracker, first, last, size), first, last)
+            still = {p for _, _, o in pending for p in o}
+            images = {p: im for p, im in images.items() if p in still}
+        if not pending:
+            break
+    for first, last, order in pending:  # the video ended early: use what was decoded
+        _merge(xy, score, _track(order, images, tracker, first, last, size), first, last)
+
+
+def _track(order: list[int], images: dict[int, npt.NDArray[np.uint8]], tracker: PoseEstimator,
+           first: int, last: int,
            size: tuple[float, float]) -> dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
-    """Run a fresh estimator over the frames in ``order``; keep the estimates in [first, last]."""
-    estimator = estimator_factory()
+    """Run the tracker over the frames in ``order`` from a fresh start; keep the estimates in
+    [first, last]."""
     found = {}
-    try:
-        for p in order:
-            if p not in images:
-                continue
-            est = estimator.estimate(images[p])
-            if est is not None and first <= p <= last:
-                found[p] = (est.xy * list(size), est.score)
-    finally:
-        estimator.close()
+    known = [p for p in order if p in images]
+    if not known:
+        return found
+    tracker.estimate(np.zeros_like(images[known[0]]))  # nobody there: the lock is dropped
+    for p in known:
+        est = tracker.estimate(images[p])
+        if est is not None and first <= p <= last:
+            found[p] = (est.xy * list(size), est.score)
     return found
 
 

@@ -61,3 +61,19 @@ def fresh_database_url(backend: Backend, folder: Path) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def backend_database_url(backend: Backend, folder: Path) -> Iterator[str]:
+    """For a pytest fixture parametrised over :data:`BACKENDS`: a fresh database URL, with the
+    PostgreSQL half skipped when no server is given (failed instead when CI requires it)."""
+    import pytest
+
+    if backend == "postgresql":
+        try:
+            postgres_url()
+        except PostgresUnavailable as missing:
+            if missing.required:
+                pytest.fail(str(missing), pytrace=False)
+            pytest.skip(str(missing))
+    with fresh_database_url(backend, folder) as url:
+        yield url

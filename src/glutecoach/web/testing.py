@@ -13,20 +13,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from glutecoach.coaching.screening import RED_FLAGS
+from glutecoach.coaching.screening import example_answers
 
 FETCH = {"X-Requested-With": "fetch"}
 PASSWORD = "correct-horse-9"
 #: Screening answers that allow the programme (no red flags, low STarT Back risk).
-SCREEN_OK: dict[str, Any] = {
-    "red_flags": {f.code: False for f in RED_FLAGS},
-    "start_back": [0, 0, 0, 0, 0, 0, 0, 0, "slightly"],
-    "pain": {"back": 3, "knee": 2},
-    "age": 45,
-    "sitting_hours_per_day": 6,
-    "active_days_per_week": 2,
-    "previous_injury": "none",
-}
+SCREEN_OK: dict[str, Any] = example_answers(
+    start_back=[0, 0, 0, 0, 0, 0, 0, 0, "slightly"], pain={"back": 3, "knee": 2}, age=45,
+    sitting_hours_per_day=6, active_days_per_week=2)
 
 
 def screen_with(**flags: bool) -> dict[str, Any]:
