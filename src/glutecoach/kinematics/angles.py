@@ -14,6 +14,8 @@ views alike, provided the camera is roughly level and the person stood upright a
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import numpy.typing as npt
 
@@ -96,7 +98,8 @@ def combine_legs(ratios: Array, score: Array | None) -> Array:
     Weight: the leg's weakest joint confidence (hip, knee, ankle), 0 at 0.3 (peers' usual
     cut-off) rising to 1 at 0.8, squared so a clearly better leg dominates. Without
     confidences (keypoints that carry none) it is the plain mean."""
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames where neither leg was seen
         if score is None:
             return np.nanmean(ratios, axis=1)
         from glutecoach.skeleton import J
