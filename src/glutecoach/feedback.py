@@ -24,7 +24,14 @@ def score_rep(rep: Rep) -> int | None:
     return max(0, 100 - sum(PENALTY[f.severity] for f in rep.faults))
 
 
+def cue_order(severity: str, code: str) -> tuple[int, int]:
+    """Faults before advice (advice is a cue the measurement is less sure of, or that matters
+    less for safety), then the article's priority: the first cue is the one to say."""
+    return (0 if severity == "fault" else 1, PRIORITY.index(code))
+
+
 def finish_rep(rep: Rep) -> None:
+    rep.faults.sort(key=lambda f: cue_order(f.severity, f.code))
     rep.score = score_rep(rep)
     if rep.reliable and not any(f.severity == "fault" for f in rep.faults):
         rep.praise = PRAISE if not rep.faults else "Good rep: safe form. " + rep.faults[0].cue
@@ -32,7 +39,8 @@ def finish_rep(rep: Rep) -> None:
 
 def top_cues(reps: list[Rep], limit: int = 2) -> list[dict[str, Any]]:
     counts = Counter(f.code for r in reps if r.reliable for f in r.faults)
-    order = sorted(counts, key=lambda c: (PRIORITY.index(c), -counts[c]))
+    severe = {f.code for r in reps if r.reliable for f in r.faults if f.severity == "fault"}
+    order = sorted(counts, key=lambda c: (*cue_order("fault" if c in severe else "advice", c), -counts[c]))
     return [{"code": c, "cue": CUES[c], "reps": counts[c]} for c in order[:limit]]
 
 

@@ -26,7 +26,8 @@ def check_frontal(ctx: RepContext) -> CheckOutcome:
     out = CheckOutcome()
     _stance(ctx, out)
     if ctx.view not in FRONTAL_VIEWS:
-        reason = f"a {ctx.view} view cannot show the knees moving inwards or the hips shifting sideways"
+        article = "an" if ctx.view[:1] in "aeiou" else "a"
+        reason = f"{article} {ctx.view} view cannot show the knees moving inwards or the hips shifting sideways"
         out.skip("knees_caving_in", reason, FILM_FRONT)
         out.skip("uneven_weight_shift", reason, FILM_FRONT)
         return out

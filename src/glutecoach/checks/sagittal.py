@@ -32,7 +32,8 @@ def check_sagittal(ctx: RepContext) -> CheckOutcome:
     out.metrics["knee_flexion_deg"] = float(A.flexion(hip, knee, ankle))
     out.metrics["hip_flexion_deg"] = float(A.flexion(shoulder, hip, knee))
     if ctx.view not in SAGITTAL_VIEWS:
-        reason = f"a {ctx.view} view cannot show depth, trunk angle or hip position reliably"
+        article = "an" if ctx.view[:1] in "aeiou" else "a"
+        reason = f"{article} {ctx.view} view cannot show depth, trunk angle or hip position reliably"
         for code in ("depth_above_parallel", "chest_dropping", "hips_not_back", "heels_lifting",
                      "incomplete_lockout"):
             out.skip(code, reason, FILM_SIDE)
