@@ -166,6 +166,9 @@ def child(path: Path, every_frame: bool) -> None:
     from glutecoach.pose import backfill
 
     backfill.iter_frames = timed_iter  # type: ignore[assignment]
+    from glutecoach.pose import people
+
+    people.iter_frames = timed_iter  # type: ignore[assignment]
     t0 = time.perf_counter()
     seq = analysis.load_sequence(path, analysis.AnalysisOptions(every_frame=every_frame),
                                  estimator_factory=Timed)
@@ -210,8 +213,10 @@ def compare(name: str, fast: dict[str, Any], full: dict[str, Any]) -> tuple[bool
 
 
 def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q / 100 * (len(s) - 1))))]
+    """The q-th percentile, nearest rank (a latency that was actually measured)."""
+    import numpy as np
+
+    return float(np.percentile(values, q, method="nearest"))
 
 
 # ----------------------------------------------------------------------------- sections
