@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from glutecoach.coaching import rules
 from glutecoach.coaching.adherence import adherence
@@ -275,6 +275,7 @@ def session_history(session: Session, person: Person, programme: Programme) -> l
             TrainingSession.started_at >= programme.started_at,
         )
         .order_by(TrainingSession.started_at, TrainingSession.id)
+        .options(selectinload(TrainingSession.sets))  # one query for all sets, not one each
     ).all()
     readings = _pain_readings(session, person)
     records = []
@@ -472,6 +473,7 @@ def progress_data(session: Session, person: Person, *, now: datetime | None = No
             select(TrainingSession)
             .where(TrainingSession.person_id == person.id)
             .order_by(TrainingSession.started_at, TrainingSession.id)
+            .options(selectinload(TrainingSession.sets))
         )
     )
     summaries = [
