@@ -44,11 +44,6 @@ class Role(str, Enum):
     clinician = "clinician"
 
 
-class Region(str, Enum):
-    back = "back"
-    knee = "knee"
-
-
 def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
@@ -292,9 +287,8 @@ def log(
         chosen = get_exercise(exercise)
         if video is not None and not chosen.video_checked:
             raise InputError(f"exercise: video checks cover squats only, not {exercise}")
-        for name, value in (("pain_before", pain_before), ("pain_after", pain_after)):
-            if value is not None and not 0 <= value <= 10:
-                raise InputError(f"{name}: must be a whole number 0-10, got {value}")
+        service.check_pain(pain_before, "pain_before")  # fail before a slow analysis
+        service.check_pain(pain_after, "pain_after")
         db = _database()
         with db.session_scope() as session:
             service.find_person(session, person)  # fail before a slow analysis

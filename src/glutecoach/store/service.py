@@ -330,7 +330,8 @@ def build_plan(session: Session, person: Person, *, now: datetime | None = None)
 # --- logging ------------------------------------------------------------------------------------
 
 
-def _pain(value: int | None, field_name: str) -> int | None:
+def check_pain(value: int | None, field_name: str) -> int | None:
+    """``value`` if it is None or a whole number 0-10, else :class:`InvalidField`."""
     if value is None:
         return None
     if (
@@ -374,8 +375,8 @@ def log_set(
     """Record one set (and the session's pain before/after) in today's session."""
     now = now or utc_now()
     get_exercise(exercise)
-    pain_before = _pain(pain_before, "pain_before")
-    pain_after = _pain(pain_after, "pain_after")
+    pain_before = check_pain(pain_before, "pain_before")
+    pain_after = check_pain(pain_after, "pain_after")
     training = todays_session(session, person, now)
     if pain_before is not None:
         training.pain_before = pain_before
@@ -387,7 +388,7 @@ def log_set(
         reps=counts.reps,
         form_passing_reps=counts.passing_reps,
         form_score=counts.form_score,
-        analysis=json_safe(analysis) if analysis is not None else None,
+        analysis=json_safe(analysis),
         video_path=video_path,
         recorded_at=now,
     )
@@ -408,7 +409,7 @@ def log_pain(
     """Record a pain reading for ``back`` or ``knee`` (0-10)."""
     if region not in PAIN_REGIONS:
         raise InvalidField("region", f"must be one of {', '.join(PAIN_REGIONS)}, got {region!r}")
-    checked = _pain(score, f"pain.{region}")
+    checked = check_pain(score, f"pain.{region}")
     entry = PainEntry(
         person_id=person.id,
         region=region,
