@@ -140,7 +140,7 @@ def screen(
     with _input_errors():
         db = _database()
         with db.session_scope() as session:
-            someone = service.find_person(session, person)
+            service.find_person(session, person)  # fail before asking the questions
         raw = json.loads(answers.read_text(encoding="utf-8")) if answers else _ask_answers()
         parsed = parse_answers(raw)
         result = run_screen(parsed)
@@ -207,7 +207,7 @@ def plan(person: Annotated[str, typer.Option(help="Name or email of the person."
             Panel(
                 "\n".join(
                     [
-                        ("The screening blocks the programme until a clinician clears it."),
+                        "The screening blocks the programme until a clinician clears it.",
                         "",
                         *outcome.advice,
                     ]
@@ -255,10 +255,10 @@ def _analyse(video: Path) -> dict[str, Any]:
 def _keep(video: Path, person_id: int) -> Path:
     from platformdirs import user_data_dir
 
-    folder = Path(user_data_dir("glutecoach", appauthor=False)) / "videos" / str(person_id)
-    folder.mkdir(parents=True, exist_ok=True)
     from glutecoach.store.columns import utc_now
 
+    folder = Path(user_data_dir("glutecoach", appauthor=False)) / "videos" / str(person_id)
+    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{utc_now():%Y%m%dT%H%M%S}-{video.name}"
     shutil.copy2(video, target)
     return target
