@@ -19,6 +19,11 @@ from glutecoach.coaching.adherence import Adherence
 Direction = Literal["better", "worse", "no meaningful change", "not enough data"]
 
 
+def region_label(region: str) -> str:
+    """How people read a pain region: ``session`` (pain logged with a set) is "before training"."""
+    return "before training" if region == "session" else region
+
+
 @dataclass(frozen=True)
 class PainPoint:
     """One pain reading: when (UTC), what (``back``, ``knee`` or ``session``), how much (0-10)."""

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from glutecoach.coaching import rules
-from glutecoach.coaching.progress import ProgressData
+from glutecoach.coaching.progress import ProgressData, region_label
 
 ImageFormat = Literal["png", "svg"]
 _COLOURS = {"back": "#1f77b4", "knee": "#ff7f0e", "session": "#2ca02c"}
@@ -61,13 +61,12 @@ def plot_pain(data: ProgressData, path: Path) -> Path:
         series = [p for p in data.pain if p.region == region]
         if not series:
             continue
-        label = "before training" if region == "session" else region
         ax.plot(
             _dates([p.at for p in series]),
             [p.score for p in series],
             marker="o",
             color=_COLOURS[region],
-            label=label,
+            label=region_label(region),
         )
     first = data.pain[0].score
     band = rules.PAIN_MEANINGFUL_CHANGE_POINTS
