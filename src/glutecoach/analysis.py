@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -109,7 +109,8 @@ def load_sequence(
     for k, band in enumerate(regions):
         factory = estimator_factory if band is None else cropped_factory(estimator_factory, band)
         part = None if progress is None else _part_progress(progress, k, len(regions))
-        seq = estimate_video_poses(path, probe(path), factory, every_frame=options.every_frame,
+        # estimate_video_poses sets the decoded frame count on the info it gets: a copy each pass.
+        seq = estimate_video_poses(path, replace(info), factory, every_frame=options.every_frame,
                                    progress=part)
         candidates.append(backfill(path, seq, factory))
     return _exerciser(candidates, regions)
