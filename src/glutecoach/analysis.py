@@ -29,7 +29,7 @@ from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.pose.people import Band, cropped_factory, find_people
 from glutecoach.reps import RepCounter, RepWindow
 from glutecoach.thresholds import REPS
-from glutecoach.types import AnalysisResult, PoseSequence, Rep
+from glutecoach.types import AnalysisResult, CoordKind, PoseSequence, Rep, View
 from glutecoach.video import probe
 from glutecoach.sampling import estimate_video_poses
 
@@ -177,14 +177,12 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     view = _view(seq, sig, counter.standing_ratio)
     passed: list[RepContext] = []
     rejected: list[str] = []
+    lookback = int(round(REPS.standing_lookback_s * seq.fps))
     for k, (w, standing) in enumerate(windows):
         nxt = windows[k + 1][0].start if k + 1 < len(windows) else len(seq) - 1
         prev = windows[k - 1][0].end if k else 0
-        before = most_upright(combined, max(prev, w.start - int(round(REPS.standing_lookback_s * seq.fps))),
-                              w.start)
-        ctx = RepContext(sig.xy, seq.times, w.start, w.bottom, w.end, rep_top(combined, standing, w.end, nxt),
-                         seq.coords, view, top_before=before)
-        why = squat_gate(gate_features(ctx, sig.leg_ratios, standing))
+        ctx, why = gate_rep(sig.xy, seq.times, combined, sig.leg_ratios, standing, w, prev, nxt,
+                            lookback, seq.coords, view)
         if why:
             rejected.append(why)
             continue
@@ -199,10 +197,23 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     return _result(seq, reps, view, warnings)
 
 
-def _view(seq: PoseSequence, sig: Signals, standing: float) -> str:
+def _view(seq: PoseSequence, sig: Signals, standing: float) -> View:
     rise = 1 - sig.combined / standing
     tops = np.flatnonzero(rise <= REPS.exit_ascent)
     return classify_view(sig.xy, seq.score, tops if len(tops) >= 5 else None)
+
+
+def gate_rep(xy: npt.NDArray[np.float64], times: npt.NDArray[np.float64],
+             combined: npt.NDArray[np.float64], leg_ratios: npt.NDArray[np.float64], standing: float,
+             w: RepWindow, prev_end: int, next_start: int, lookback: int, coords: CoordKind,
+             view: View) -> tuple[RepContext, str | None]:
+    """The rep's context (standing before it within ``lookback`` frames, but not before the
+    previous rep's end; lockout before ``next_start``) and why the squat gate turned it away
+    (None when it passes). Shared by file analysis and the live coach (stream.py)."""
+    before = most_upright(combined, max(prev_end, w.start - lookback), w.start)
+    ctx = RepContext(xy, times, w.start, w.bottom, w.end, rep_top(combined, standing, w.end, next_start),
+                     coords, view, top_before=before)
+    return ctx, squat_gate(gate_features(ctx, leg_ratios, standing))
 
 
 def rep_top(combined: npt.NDArray[np.float64], standing: float, end: int, nxt: int) -> int:

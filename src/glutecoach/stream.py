@@ -18,14 +18,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from glutecoach.analysis import analyze_sequence, judge_rep, most_upright, rep_top
-from glutecoach.checks.context import RepContext
-from glutecoach.checks.gate import gate_features, squat_gate
+from glutecoach.analysis import analyze_sequence, gate_rep, judge_rep
 from glutecoach.kinematics.angles import combine_legs, leg_ratio, legs_upright
 from glutecoach.kinematics.filtering import OneEuroFilter, mask_low_confidence
 from glutecoach.kinematics.view import classify_view
 from glutecoach.pose.base import PoseEstimator, default_estimator
-from glutecoach.reps import RepCounter
+from glutecoach.reps import RepCounter, RepWindow
 from glutecoach.thresholds import REPS
 from glutecoach.skeleton import N_JOINTS
 from glutecoach.types import AnalysisResult, PoseSequence, Rep, SourceInfo
@@ -66,7 +64,6 @@ class LiveCoach:
     _ratios: list[npt.NDArray[np.float64]] = field(default_factory=list)
     _times: list[float] = field(default_factory=list)
     reps: list[Rep] = field(default_factory=list)
-    _windows: list[tuple[Any, float]] = field(default_factory=list)
     _cue: str | None = None
     _closed: bool = False
     _last_end: int = 0
@@ -107,15 +104,8 @@ class LiveCoach:
             combined = float(combine_legs(ratios[None], score[None])[0])
         position = len(self._times) - 1
         window = self._counter.update(position, float(t_s), combined, bool(legs_upright(smooth[None])[0]))
-        rep_dict, rejected_before = None, len(self._counter.rejected)
-        if window is not None:
-            rep_dict, why = self._judge_window(window)
-            if why:
-                rejected_text: str | None = why
-            else:
-                rejected_text = None
-        else:
-            rejected_text = None
+        rejected_before = len(self._counter.rejected)
+        rep_dict, rejected_text = self._judge_window(window) if window is not None else (None, None)
         if len(self._counter.rejected) > rejected_before:
             rejected_text = self._counter.rejected[-1].reason
         found = bool(np.isfinite(px).all(axis=1).any())
@@ -129,7 +119,7 @@ class LiveCoach:
             cue=self._cue, rep=rep_dict, rejected=rejected_text,
         )
 
-    def _judge_window(self, window: Any) -> tuple[dict[str, Any] | None, str | None]:
+    def _judge_window(self, window: RepWindow) -> tuple[dict[str, Any] | None, str | None]:
         """Gate and check the rep that just ended, on the causally smoothed landmarks."""
         xy = np.asarray(self._xy)
         times = np.asarray(self._times)
@@ -140,12 +130,9 @@ class LiveCoach:
             view = classify_view(xy, np.asarray(self._score))
             combined = combine_legs(ratios, np.asarray(self._score))
             lookback = int(round(REPS.standing_lookback_s * len(times) / max(times[-1] - times[0], 1e-3)))
-            before = most_upright(combined, max(self._last_end, window.start - lookback), window.start)
-            ctx = RepContext(xy, times, window.start, window.bottom, window.end,
-                             rep_top(combined, standing, window.end, len(times) - 1), "pixels", view,
-                             top_before=before)
+            ctx, why = gate_rep(xy, times, combined, ratios, standing, window, self._last_end,
+                                len(times) - 1, lookback, "pixels", view)
             self._last_end = window.end
-            why = squat_gate(gate_features(ctx, ratios, standing))
             if why:
                 return None, why
             rep = judge_rep(self._sequence(), ctx, len(self.reps))
