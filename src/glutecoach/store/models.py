@@ -44,6 +44,11 @@ PAIN_REGIONS = ("back", "knee")
 APPOINTMENT_STATUSES = ("booked", "cancelled", "completed")
 
 
+def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    """``column IN ('a', 'b')`` from the constant that lists the values (same text as before)."""
+    return CheckConstraint(f"{column} IN ({', '.join(repr(v) for v in values)})", name=name)
+
+
 class Base(DeclarativeBase):
     """Declarative base with a naming convention for constraints."""
 
@@ -54,7 +59,7 @@ class Person(Base):
     """A patient or a clinician. Patients may be linked to their clinician."""
 
     __tablename__ = "people"
-    __table_args__ = (CheckConstraint("role IN ('patient', 'clinician')", name="role"),)
+    __table_args__ = (_one_of("role", ROLES, "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -189,7 +194,7 @@ class PainEntry(Base):
     __tablename__ = "pain_entries"
     __table_args__ = (
         CheckConstraint("score BETWEEN 0 AND 10", name="score"),
-        CheckConstraint("region IN ('back', 'knee')", name="region"),
+        _one_of("region", PAIN_REGIONS, "region"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -257,7 +262,7 @@ class Appointment(Base):
     __tablename__ = "appointments"
     __table_args__ = (
         CheckConstraint("end_utc > start_utc", name="order"),
-        CheckConstraint("status IN ('booked', 'cancelled', 'completed')", name="status"),
+        _one_of("status", APPOINTMENT_STATUSES, "status"),
         # Cancelled bookings free the slot again, so the uniqueness ignores them.
         Index(
             "uq_appointments_slot",
@@ -310,7 +315,7 @@ class AnalysisJob(Base):
 
     __tablename__ = "analysis_jobs"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        _one_of("status", JOB_STATUSES, "status"),
         CheckConstraint("progress >= 0 AND progress <= 1", name="progress"),
     )
 
