@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from glutecoach.coaching.programme import TOP_LEVEL
+from glutecoach.coaching.progress import ProgressData
 from glutecoach.store import clinic, service
 from glutecoach.store.appointments import NotFound, appointments_of
 from glutecoach.store.models import Person
@@ -38,8 +39,8 @@ def own_patient(db: Db, user: Person, patient_id: int) -> Person:
         raise HTTPException(404, "no such patient") from None
 
 
-def patient_summary(db: Db, patient: Person) -> dict[str, Any]:
-    data = service.progress_data(db, patient)
+def patient_summary(db: Db, patient: Person, data: ProgressData | None = None) -> dict[str, Any]:
+    data = data or service.progress_data(db, patient)
     return {
         "id": patient.id,
         "name": patient.name,
@@ -60,7 +61,7 @@ def my_patients(user: Clinician, db: Db) -> list[dict[str, Any]]:
 def patient_detail(db: Db, user: Person, patient: Person) -> dict[str, Any]:
     data = service.progress_data(db, patient)
     return {
-        **patient_summary(db, patient),
+        **patient_summary(db, patient, data),
         "screenings": [screening_dict(s) for s in screenings_of(db, patient)],
         "progress": progress_dict(data),
         "videos": [job_dict(j, with_result=False) for j in videos_of(db, patient)],
