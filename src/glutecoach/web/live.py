@@ -38,6 +38,7 @@ from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import HTMLResponse, Response
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from glutecoach.coaching.sets import json_safe
 from glutecoach.skeleton import BLAZEPOSE_JOINTS, BONES, J
 from glutecoach.store.analysed_sets import log_analysed_set
 from glutecoach.store.models import Person
@@ -180,11 +181,6 @@ def _save(ws: WebSocket, person_id: int, result: Any, pain_before: int | None = 
                 "form_score": row.form_score, "url": "/progress"}
 
 
-def _summary(result: Any) -> dict[str, Any]:
-    data: dict[str, Any] = result.to_dict()
-    return data
-
-
 async def _send(ws: WebSocket, message: dict[str, Any]) -> None:
     if ws.application_state == WebSocketState.CONNECTED:
         await ws.send_text(_json_text(message))
@@ -193,7 +189,7 @@ async def _send(ws: WebSocket, message: dict[str, Any]) -> None:
 def _json_text(message: dict[str, Any]) -> str:
     """Strict JSON: NaN and infinity (which JSON lacks) become null, numpy scalars plain."""
     loose = json.dumps(message, default=_json_default)
-    return json.dumps(_clean(json.loads(loose)), allow_nan=False)
+    return json.dumps(json_safe(json.loads(loose)), allow_nan=False)
 
 
 def _json_default(value: Any) -> Any:
@@ -202,17 +198,6 @@ def _json_default(value: Any) -> Any:
     if hasattr(value, "tolist"):
         return value.tolist()
     return str(value)
-
-
-def _clean(value: Any) -> Any:
-    """NaN and infinity become null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
 
 
 @router.websocket("/ws/live")
@@ -328,7 +313,6 @@ async def live_socket(ws: WebSocket) -> None:
                     await send({"type": "error", "message": "not a JPEG picture"})
                 else:
                     frames += 1
-                    update = _clean(update)
                     update.update(type="update", frames=frames, dropped=state["dropped"],
                                   server_ms=round((time.perf_counter() - received) * 1000, 1))
                     update["latency_ms"] = round(update["latency_ms"], 1)
@@ -341,7 +325,7 @@ async def live_socket(ws: WebSocket) -> None:
             if state["stop"]:
                 break
         result = await loop.run_in_executor(executor, coach.finish)
-        summary = _clean(_summary(result))
+        summary = result.to_dict()  # made strict JSON by _send
         saved: dict[str, Any] | None = None
         error: str | None = None
         if result.rep_count > 0:
