@@ -206,6 +206,12 @@ def free_slots(
     return [s for s in all_slots(session, clinician, now, days) if s.start not in booked]
 
 
+def clinicians(session: Session) -> list[Person]:
+    """Everyone one can book with, by name."""
+    return list(session.scalars(select(Person).where(Person.role == "clinician")
+                                .order_by(Person.name)))
+
+
 def get_clinician(session: Session, clinician_id: int) -> Person:
     person = session.get(Person, clinician_id)
     if person is None or person.role != "clinician":

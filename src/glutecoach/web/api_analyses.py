@@ -126,6 +126,13 @@ async def create_job(
     return job
 
 
+def jobs_of(db: Session, person: Person, *, limit: int) -> list[AnalysisJob]:
+    """The person's newest ``limit`` analyses, newest first."""
+    return list(db.scalars(select(AnalysisJob).where(AnalysisJob.person_id == person.id)
+                           .order_by(AnalysisJob.created_at.desc(), AnalysisJob.id.desc())
+                           .limit(limit)))
+
+
 def visible_job(db: Session, user: Person, job_id: int) -> AnalysisJob:
     """A job of the user's own, or of one of their patients for a clinician; 404 otherwise."""
     job = db.get(AnalysisJob, job_id)
@@ -158,9 +165,7 @@ async def upload(
 @router.get("", response_model=list[JobOut])
 def list_jobs(user: Patient, db: Db) -> list[dict[str, Any]]:
     """Your analyses, newest first (without the full result)."""
-    jobs = db.scalars(select(AnalysisJob).where(AnalysisJob.person_id == user.id)
-                      .order_by(AnalysisJob.created_at.desc(), AnalysisJob.id.desc()).limit(200))
-    return [job_dict(j, with_result=False) for j in jobs]
+    return [job_dict(j, with_result=False) for j in jobs_of(db, user, limit=200)]
 
 
 @router.get("/{job_id}", response_model=JobOut)

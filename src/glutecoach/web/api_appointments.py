@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from glutecoach.store import appointments as appt
 from glutecoach.store.models import Appointment, Availability, Person
@@ -72,8 +71,7 @@ def appointment_dict(db: Db, row: Appointment) -> dict[str, Any]:
 @router.get("/clinicians")
 def clinicians(user: User, db: Db) -> list[dict[str, Any]]:
     """Clinicians one can book with."""
-    rows = db.scalars(select(Person).where(Person.role == "clinician").order_by(Person.name))
-    return [{"id": p.id, "name": p.name, "timezone": p.timezone} for p in rows]
+    return [{"id": p.id, "name": p.name, "timezone": p.timezone} for p in appt.clinicians(db)]
 
 
 @router.post("/availability", status_code=201)

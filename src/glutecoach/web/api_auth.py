@@ -6,7 +6,6 @@ import threading
 import time
 from collections import defaultdict, deque
 from typing import Annotated, Any
-from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,7 +15,15 @@ from glutecoach.store import service
 from glutecoach.store.models import Person
 from glutecoach.store.security import hash_password
 from glutecoach.store.web_sessions import authenticate, end_session, start_session
-from glutecoach.web.deps import ID_MAX, SESSION_COOKIE, Db, Text, User, require_fetch
+from glutecoach.web.deps import (
+    ID_MAX,
+    SESSION_COOKIE,
+    Db,
+    Text,
+    User,
+    require_fetch,
+    time_zones,
+)
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[Depends(require_fetch)])
 
@@ -117,7 +124,7 @@ def clear_session_cookie(response: Response) -> None:
 def register_person(db: Db, request: Request, email: str, password: str, name: str,
                     timezone: str) -> tuple[Person, str]:
     """Create a patient, sign them in and commit; returns the person and the session token."""
-    if timezone not in available_timezones():
+    if timezone not in time_zones():
         raise InvalidField("timezone", f"unknown time zone {timezone!r} (e.g. Europe/London)")
     person = service.create_person(
         db, email, name, role="patient", password_hash=hash_password(password), timezone=timezone
@@ -201,7 +208,7 @@ class MeUpdate(BaseModel):
 def update_me(body: MeUpdate, user: User, db: Db) -> dict[str, Any]:
     """Change your name, time zone or (patients) clinician."""
     if body.timezone is not None:
-        if body.timezone not in available_timezones():
+        if body.timezone not in time_zones():
             raise InvalidField("timezone", f"unknown time zone {body.timezone!r}")
         user.timezone = body.timezone
     if body.name is not None:

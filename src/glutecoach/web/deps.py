@@ -14,7 +14,9 @@ import hmac
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated
+from zoneinfo import available_timezones
 
 from fastapi import Depends, HTTPException, Path, Request
 from pydantic import AfterValidator
@@ -49,6 +51,12 @@ def _no_nul(value: str) -> str:
 
 #: A string that PostgreSQL can store (no NUL characters).
 Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """The IANA zone names one may choose; read once (each look-up walks the zone folders)."""
+    return frozenset(available_timezones())
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from glutecoach.store import service
 from glutecoach.store.models import Person
 from glutecoach.store.web_sessions import end_session
 from glutecoach.web import api_appointments as api_appt
-from glutecoach.web.api_analyses import create_job, job_dict, visible_job
+from glutecoach.web.api_analyses import create_job, job_dict, jobs_of, visible_job
 from glutecoach.web.api_auth import (
     clear_session_cookie,
     login_person,
@@ -38,6 +38,7 @@ from glutecoach.web.deps import (
     User,
     check_csrf,
     optional_user,
+    time_zones,
 )
 from glutecoach.web.progress import progress_dict
 from glutecoach.web.templating import render
@@ -241,12 +242,7 @@ async def upload_submit(
 
 @router.get("/analyses")
 def analyses_page(request: Request, user: Patient, db: Db) -> Response:
-    from sqlalchemy import select
-
-    from glutecoach.store.models import AnalysisJob
-
-    jobs = db.scalars(select(AnalysisJob).where(AnalysisJob.person_id == user.id)
-                      .order_by(AnalysisJob.created_at.desc(), AnalysisJob.id.desc()).limit(100))
+    jobs = jobs_of(db, user, limit=100)
     return render(request, "analyses.html", {"jobs": [job_dict(j, with_result=False)
                                                       for j in jobs]})
 
@@ -301,14 +297,9 @@ def progress_page(request: Request, user: Patient, db: Db) -> Response:
 
 def _account(request: Request, user: Person, db: Db, error: str | None = None,
              status_code: int = 200) -> Response:
-    from zoneinfo import available_timezones
-
-    from sqlalchemy import select
-
-    clinicians = list(db.scalars(select(Person).where(Person.role == "clinician")
-                                 .order_by(Person.name)))
+    clinicians = appt.clinicians(db)
     return render(request, "account.html", {
-        "zones": sorted(available_timezones()), "clinicians": clinicians,
+        "zones": sorted(time_zones()), "clinicians": clinicians,
         "current": user.clinician_id, "error": error}, status_code=status_code)
 
 
@@ -324,12 +315,10 @@ def account_submit(
     timezone: Annotated[str, Form(max_length=64)],
     clinician_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
-    from zoneinfo import available_timezones
-
     try:
         if not name.strip() or "\x00" in name:
             raise InvalidField("name", "must not be empty")
-        if timezone not in available_timezones():
+        if timezone not in time_zones():
             raise InvalidField("timezone", f"unknown time zone {timezone!r}")
         if clinician_id and user.role == "patient":
             ok = clinician_id.isdigit() and 0 < int(clinician_id) <= ID_MAX
@@ -352,10 +341,7 @@ def account_submit(
 def appointments_page(
     request: Request, user: Patient, db: Db, clinician_id: int | None = None
 ) -> Response:
-    from sqlalchemy import select
-
-    clinicians = list(db.scalars(select(Person).where(Person.role == "clinician")
-                                 .order_by(Person.name)))
+    clinicians = appt.clinicians(db)
     chosen = clinician_id or user.clinician_id or (clinicians[0].id if clinicians else None)
     slots: list[appt.Slot] = []
     if chosen is not None and any(c.id == chosen for c in clinicians):
@@ -369,7 +355,7 @@ def appointments_page(
 @router.post("/appointments", dependencies=[Csrf])
 def book_submit(
     request: Request, user: Patient, db: Db,
-    clinician_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    clinician_id: Annotated[int, Form(ge=1, le=ID_MAX)],
     start: Annotated[str, Form(max_length=64)],
 ) -> Response:
     from datetime import datetime
