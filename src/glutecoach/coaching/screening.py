@@ -11,6 +11,7 @@ problem raises :class:`InvalidField` naming the field.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -388,19 +389,6 @@ def screen(answers: Answers) -> ScreeningResult:
     )
 
 
-def example_answers(**changes: Any) -> dict[str, Any]:
-    """A complete, valid answers document (no red flags, low STarT Back risk): the shape that
-    ``parse_answers`` expects, for documentation and as the tests' starting point. Keyword
-    arguments replace top-level answers."""
-    return {
-        **_EXAMPLE_ANSWERS,
-        "red_flags": dict(_EXAMPLE_ANSWERS["red_flags"]),
-        "start_back": list(_EXAMPLE_ANSWERS["start_back"]),
-        "pain": dict(_EXAMPLE_ANSWERS["pain"]),
-        **changes,
-    }
-
-
 _EXAMPLE_ANSWERS: dict[str, Any] = {
     "red_flags": {code: False for code in RED_FLAG_CODES},
     "start_back": [0, 1, 0, 0, 1, 0, 0, 1, "moderately"],
@@ -410,3 +398,10 @@ _EXAMPLE_ANSWERS: dict[str, Any] = {
     "active_days_per_week": 1,
     "previous_injury": "none",
 }
+
+
+def example_answers(**changes: Any) -> dict[str, Any]:
+    """A complete, valid answers document (no red flags, low STarT Back risk): the shape that
+    ``parse_answers`` expects, for documentation and as the tests' starting point. Keyword
+    arguments replace top-level answers."""
+    return {**copy.deepcopy(_EXAMPLE_ANSWERS), **changes}
