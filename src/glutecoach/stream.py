@@ -62,6 +62,7 @@ class LiveCoach:
     _score: list[npt.NDArray[np.float64]] = field(default_factory=list)
     _xy: list[npt.NDArray[np.float64]] = field(default_factory=list)
     _ratios: list[npt.NDArray[np.float64]] = field(default_factory=list)
+    _combined: list[float] = field(default_factory=list)  # both legs, per frame (combine_legs)
     _times: list[float] = field(default_factory=list)
     reps: list[Rep] = field(default_factory=list)
     _cue: str | None = None
@@ -99,9 +100,8 @@ class LiveCoach:
         self._xy.append(smooth)
         ratios = np.array([leg_ratio(smooth[None], "left")[0], leg_ratio(smooth[None], "right")[0]])
         self._ratios.append(ratios)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            combined = float(combine_legs(ratios[None], score[None])[0])
+        combined = float(combine_legs(ratios[None], score[None])[0])
+        self._combined.append(combined)
         position = len(self._times) - 1
         window = self._counter.update(position, float(t_s), combined, bool(legs_upright(smooth[None])[0]))
         rejected_before = len(self._counter.rejected)
@@ -128,7 +128,7 @@ class LiveCoach:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             view = classify_view(xy, np.asarray(self._score))
-            combined = combine_legs(ratios, np.asarray(self._score))
+            combined = np.asarray(self._combined)
             lookback = int(round(REPS.standing_lookback_s * len(times) / max(times[-1] - times[0], 1e-3)))
             ctx, why = gate_rep(xy, times, combined, ratios, standing, window, self._last_end,
                                 len(times) - 1, lookback, "pixels", view)
