@@ -63,7 +63,7 @@ def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
     frames = ctx.frames
     overhead = _hands_overhead_fraction(frames)
     travel = np.nan
-    if ctx.coords != "frame_normalised" and np.isfinite(ctx.leg_length) and ctx.leg_length > 0:
+    if legs_in_pixels:
         ank = np.nanmean(np.stack([joint(frames, "left_ankle"), joint(frames, "right_ankle")]), axis=0)
         if np.isfinite(ank).all(axis=1).sum() >= 3:
             travel = float(np.nanmax(np.ptp(ank[np.isfinite(ank).all(axis=1)], axis=0)) / ctx.leg_length)
