@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from glutecoach.analysis import AnalysisOptions, analyze_sequence, load_sequence
+from glutecoach.analysis import AnalysisOptions, analyze_file, analyze_sequence, load_sequence
 from glutecoach.errors import InputError
 from glutecoach.keypoints import is_keypoint_path
 from glutecoach.types import AnalysisResult
@@ -89,7 +89,7 @@ def _worker(path: str, fps: float, every_frame: bool) -> dict[str, Any]:
     """One file of a batch, in a worker process or a Ray task: a result dict, or an error entry
     (so one failing file never stops the batch; local and Ray batches report it the same way)."""
     try:
-        return analyze_sequence(load_sequence(Path(path), AnalysisOptions(fps, every_frame))).to_dict()
+        return analyze_file(path, AnalysisOptions(fps, every_frame)).to_dict()
     except InputError as exc:
         return {"error": str(exc), "source": {"path": path}}
     except Exception as exc:  # noqa: BLE001 - a bug or a library failure on one file
