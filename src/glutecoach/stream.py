@@ -103,8 +103,8 @@ class LiveCoach:
         combined = float(combine_legs(ratios[None], score[None])[0])
         self._combined.append(combined)
         position = len(self._times) - 1
-        window = self._counter.update(position, float(t_s), combined, bool(legs_upright(smooth[None])[0]))
         rejected_before = len(self._counter.rejected)
+        window = self._counter.update(position, float(t_s), combined, bool(legs_upright(smooth[None])[0]))
         rep_dict, rejected_text = self._judge_window(window) if window is not None else (None, None)
         if len(self._counter.rejected) > rejected_before:
             rejected_text = self._counter.rejected[-1].reason
@@ -157,11 +157,15 @@ class LiveCoach:
                             times=times - times[0], frame_indices=np.arange(n), coords="pixels",
                             source=info)
 
-    def finish(self) -> AnalysisResult:
-        """The whole set, judged by the offline analysis (the same as an uploaded video)."""
+    def close(self) -> None:
+        """Release the pose model (safe to call more than once)."""
         if self.estimator is not None and not self._closed:
             self.estimator.close()
             self._closed = True
+
+    def finish(self) -> AnalysisResult:
+        """The whole set, judged by the offline analysis (the same as an uploaded video)."""
+        self.close()
         if not self._times:
             seq = PoseSequence(xy=np.zeros((0, N_JOINTS, 2)), score=np.zeros((0, N_JOINTS)),
                                times=np.zeros(0), frame_indices=np.zeros(0, dtype=np.int64),

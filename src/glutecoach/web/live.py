@@ -153,12 +153,6 @@ def _load_model(coach: LiveCoach) -> None:
         coach.estimator = default_estimator()
 
 
-def _close_model(coach: LiveCoach) -> None:
-    if coach.estimator is not None and not coach._closed:
-        coach.estimator.close()
-        coach._closed = True
-
-
 def _pain(value: Any) -> int | None:
     """A pain rating 0-10 sent with "stop", or None (missing or not a whole number 0-10)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
@@ -345,7 +339,7 @@ async def live_socket(ws: WebSocket) -> None:
         if reader_task is not None and not reader_task.done():
             reader_task.cancel()
         try:
-            await loop.run_in_executor(executor, _close_model, coach)
+            await loop.run_in_executor(executor, coach.close)
         except Exception:
             log.debug("closing the pose model failed", exc_info=True)
         executor.shutdown(wait=False)
