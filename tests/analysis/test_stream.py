@@ -103,3 +103,30 @@ def test_push_pose_without_a_person_and_repeated_clock():
 def test_finish_without_frames_is_an_empty_set():
     result = LiveCoach().finish()
     assert result.rep_count == 0 and result.analysed_frames == 0
+
+
+def test_a_too_shallow_bend_is_reported_live():
+    # Landmarks placed by hand (normalised, side on): standing, a knee bend too shallow to
+    # count (thigh rise about 0.17, under the 0.20 minimum), standing again. The counter's own
+    # rejection must reach the page, not only the gate's.
+    from glutecoach.skeleton import J, N_JOINTS
+    from glutecoach.stream import LiveCoach
+
+    def pose(hip_y: float) -> tuple[np.ndarray, np.ndarray]:
+        xy = np.full((N_JOINTS, 2), 0.5)
+        for side in ("left", "right"):
+            xy[J[f"{side}_shoulder"]] = (0.5, hip_y - 0.3)
+            xy[J[f"{side}_hip"]] = (0.5, hip_y)
+            xy[J[f"{side}_knee"]] = (0.52, 0.7)
+            xy[J[f"{side}_ankle"]] = (0.5, 0.9)
+        xy[J["nose"]] = (0.5, hip_y - 0.4)
+        return xy, np.ones(N_JOINTS)
+
+    coach, t, messages = LiveCoach(), 0.0, []
+    for hip_y, seconds in ((0.5, 2.0), (0.534, 1.5), (0.5, 2.0)):
+        for _ in range(int(seconds * 15)):
+            update = coach.push_pose(*pose(hip_y), t)
+            t += 1 / 15
+            if update.rejected:
+                messages.append(update.rejected)
+    assert coach.reps == [] and any("too shallow" in m for m in messages), messages
