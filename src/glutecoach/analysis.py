@@ -213,7 +213,7 @@ def gate_rep(xy: npt.NDArray[np.float64], times: npt.NDArray[np.float64],
     before = most_upright(combined, max(prev_end, w.start - lookback), w.start)
     ctx = RepContext(xy, times, w.start, w.bottom, w.end, rep_top(combined, standing, w.end, next_start),
                      coords, view, top_before=before)
-    return ctx, squat_gate(gate_features(ctx, leg_ratios, standing))
+    return ctx, squat_gate(gate_features(ctx, leg_ratios, standing, w.depth))
 
 
 def rep_top(combined: npt.NDArray[np.float64], standing: float, end: int, nxt: int) -> int:

@@ -86,6 +86,14 @@ class GateThresholds:
     max_leg_ratio_bottom: float = 1.6
     # Both legs bend in a squat: the less-bent leg must still reach this much thigh_rise.
     min_other_leg_depth: float = 0.15
+    # Stepping into place, walking and shifting weight bend one knee and then the other; a squat
+    # bends both at once. A bend shallower than a half squat (thigh_rise under 0.5) counts only
+    # if the two legs' bend rises and falls together (rank correlation at least 0.5 over the
+    # rep). Deeper bends are not asked: nobody steps that low, and there a wrongly placed knee
+    # on one leg (common with a hidden far leg) must not cost a real rep.
+    shallow_depth: float = 0.5
+    min_legs_together: float = 0.5
+    legs_together_min_samples: int = 5
     # Hands above the head for most of the rep: pull-ups, jumping jacks, presses. "Above the
     # head" = wrists higher than the shoulders by half a torso length (about the crown of the
     # head), so arms held forward at shoulder height still pass.

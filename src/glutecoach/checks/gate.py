@@ -7,6 +7,8 @@ coordinates allow more):
   exercises fail;
 - shoulders above hips at the bottom: sit-ups and bench press fail;
 - both legs bend, neither shin lies flat: lunges and kneeling fail;
+- in a shallow bend, the two legs bend together: stepping into place, walking and shifting
+  weight bend one knee, then the other;
 - hands not above the head for most of the rep: pull-ups, jumping jacks and presses fail;
 - feet planted (pixel input): jumping and hanging fail.
 A chair squat (sit to stand, the article's regression) passes all of them.
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy.stats import spearmanr
 
 from glutecoach.checks.context import RepContext
 from glutecoach.kinematics.angles import joint, lean_of_segment
@@ -36,11 +39,14 @@ class GateFeatures:
     ankle_travel_leg: float
     trunk_shin_ratio_top: float
     trunk_lean_top_deg: float = float("nan")  # pixel input only
+    depth: float = float("nan")  # thigh_rise at the bottom, both legs combined
+    legs_together: float = float("nan")  # rank correlation of the two legs' bend over the rep
 
 
-def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
+def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float, depth: float = float("nan"),
                   th: GateThresholds = GATE) -> GateFeatures:
-    """leg_ratios: (T, 2) thigh/shin vertical ratio per leg (kinematics.angles.leg_ratio)."""
+    """leg_ratios: (T, 2) thigh/shin vertical ratio per leg (kinematics.angles.leg_ratio);
+    depth: the rep's thigh_rise at the bottom (reps.RepWindow.depth)."""
     heights, trunk_shin, leans = [], [], []
     legs_in_pixels = ctx.coords != "frame_normalised" and np.isfinite(ctx.leg_length) and ctx.leg_length > 0
     for p in ctx.upright_positions:
@@ -76,7 +82,23 @@ def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
         ankle_travel_leg=travel,
         trunk_shin_ratio_top=float(np.nanmedian(trunk_shin)) if np.isfinite(trunk_shin).any() else np.nan,
         trunk_lean_top_deg=float(np.nanmedian(leans)) if np.isfinite(leans).any() else np.nan,
+        depth=float(depth),
+        legs_together=_legs_together(leg_ratios[ctx.start : ctx.end + 1], th),
     )
+
+
+def _legs_together(ratios: Array, th: GateThresholds = GATE) -> float:
+    """Spearman rank correlation of the left and right leg ratios over the rep: near 1 when the
+    knees bend and straighten together (a squat), near 0 or below when they take turns (a step,
+    walking, a weight shift). Ranks, so one misplaced knee cannot swing it; NaN when both legs
+    were seen in too few frames to say."""
+    both = np.isfinite(ratios).all(axis=1)
+    if both.sum() < th.legs_together_min_samples:
+        return float("nan")
+    left, right = ratios[both, 0], ratios[both, 1]
+    if np.ptp(left) == 0 or np.ptp(right) == 0:
+        return float("nan")
+    return float(spearmanr(left, right).statistic)
 
 
 def _pair_y(frames: Array, name: str, reduce: str = "mean") -> Array:
@@ -116,6 +138,8 @@ def squat_gate(f: GateFeatures, th: GateThresholds = GATE) -> str | None:
         return "one shin flat at the bottom (lunge or kneeling)"
     if f.other_leg_depth < th.min_other_leg_depth:
         return "only one leg bends (lunge or step)"
+    if f.depth < th.shallow_depth and f.legs_together < th.min_legs_together:
+        return "a shallow bend with the knees taking turns (a step or weight shift)"
     if f.hands_overhead_frac > th.max_hands_overhead_frac:
         return "hands above the head (pull-up, jumping jack or press)"
     if np.isfinite(f.ankle_travel_leg) and f.ankle_travel_leg > th.max_ankle_travel_leg:
