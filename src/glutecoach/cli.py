@@ -18,6 +18,7 @@ from rich.table import Table
 from glutecoach.analysis import AnalysisOptions, analyze_file, analyze_sequence, load_sequence
 from glutecoach.errors import InputError
 from glutecoach.keypoints import is_keypoint_path
+from glutecoach.outputs import check_writable, replaced_atomically, write_text_atomically
 from glutecoach.types import AnalysisResult
 from glutecoach.video import VIDEO_SUFFIXES
 
@@ -76,12 +77,14 @@ def _analyse_one(path: Path, options: AnalysisOptions, csv_out: Optional[Path] =
     result = analyze_sequence(seq)
     if csv_out is not None:
         from glutecoach.render import write_csv
-        write_csv(seq, csv_out)
+        with replaced_atomically(csv_out) as partial:
+            write_csv(seq, partial)
     if video_out is not None:
         if result.source.kind != "video":
             raise InputError(f"{path}: --video needs a video input, not keypoints")
         from glutecoach.render import write_annotated_video
-        write_annotated_video(path, seq, result, video_out)
+        with replaced_atomically(video_out) as partial:
+            write_annotated_video(path, seq, result, partial)
     return result
 
 
@@ -113,6 +116,7 @@ def analyze(
     if not input.exists():
         fail(f"{input}: no such file or folder")
     items = _inputs(input)
+    _check_outputs(json_out if json_out != "-" else None, csv_out, video_out)
     options = AnalysisOptions(fps=fps, every_frame=every_frame)
     if len(items) == 1:
         results = [_single(items[0], options, csv_out, video_out)]
@@ -133,9 +137,28 @@ def analyze(
         if json_out == "-":
             sys.stdout.write(text + "\n")
         else:
-            Path(json_out).write_text(text + "\n")
+            _write_or_fail(Path(json_out), text + "\n")
     if failed:
         raise typer.Exit(2 if len(failed) == len(docs) else 1)
+
+
+def _check_outputs(*paths: str | Path | None) -> None:
+    """Fail in one line before the analysis, not after it, when an output cannot be written."""
+    for p in paths:
+        if p is not None:
+            try:
+                check_writable(Path(p))
+            except InputError as exc:
+                fail(str(exc))
+
+
+def _write_or_fail(path: Path, text: str) -> None:
+    try:
+        write_text_atomically(path, text)
+    except InputError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{path}: cannot write: {exc.strerror or exc}")
 
 
 def _single(path: Path, options: AnalysisOptions, csv_out: Optional[Path], video_out: Optional[Path]) -> AnalysisResult:
@@ -234,6 +257,7 @@ def evaluate(
 
     if not data.is_dir():
         fail(f"{data}: not a folder")
+    _check_outputs(json_out)
     with Progress(TextColumn("{task.description}"), BarColumn(), console=console, transient=True) as bar:
         task = bar.add_task("Evaluating", total=None)
         ev = run_evaluation(data, AnalysisOptions(every_frame=every_frame),
@@ -261,7 +285,7 @@ def evaluate(
         detail.add_row(s["file"], s["exercise"], str(s["truth"]), str(s["got"]))
     out.print(detail)
     if json_out:
-        json_out.write_text(json.dumps(ev.to_dict(), indent=2))
+        _write_or_fail(json_out, json.dumps(ev.to_dict(), indent=2) + "\n")
 
 
 try:

@@ -10,10 +10,8 @@ programme makes ``plan`` exit with code 3 after printing the advice.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -26,6 +24,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from glutecoach.errors import InputError
+from glutecoach.outputs import check_writable, write_text_atomically
 
 EXIT_BAD_INPUT = 2
 EXIT_BLOCKED = 3
@@ -68,14 +67,6 @@ def _database() -> Any:
     from glutecoach.store.db import Database
 
     return Database.open()
-
-
-def _write_json_atomic(path: Path, payload: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(suffix=".json", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, indent=2, default=str)
-    os.replace(partial, path)
 
 
 # --- screen -------------------------------------------------------------------------------------
@@ -141,6 +132,8 @@ def screen(
         db = _database()
         with db.session_scope() as session:
             service.find_person(session, person)  # fail before asking the questions
+        if json_out is not None:
+            check_writable(json_out, create_parents=True)
         raw = json.loads(answers.read_text(encoding="utf-8")) if answers else _ask_answers()
         parsed = parse_answers(raw)
         result = run_screen(parsed)
@@ -150,13 +143,13 @@ def screen(
                 someone = service.find_person(session, person)
                 row = service.save_screening(session, someone, parsed, result)
                 if json_out is not None:
-                    _write_json_atomic(
-                        json_out,
-                        {
-                            "person": someone.email,
-                            "taken_at": row.taken_at.isoformat(),
-                            **result.to_dict(),
-                        },
+                    payload = {
+                        "person": someone.email,
+                        "taken_at": row.taken_at.isoformat(),
+                        **result.to_dict(),
+                    }
+                    write_text_atomically(
+                        json_out, json.dumps(payload, indent=2, default=str), create_parents=True
                     )
                     written = True
         except BaseException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -63,6 +64,42 @@ def test_errors_are_one_line_exit_2(tmp_path: Path):
         assert run.returncode == 2, (target, run.stderr)
         lines = [line for line in run.stderr.splitlines() if line.startswith("glutecoach: error")]
         assert len(lines) == 1 and "Traceback" not in run.stderr
+
+
+def test_unwritable_outputs_fail_in_one_line_before_the_analysis(tmp_path: Path):
+    keypoints = str(QOM / "J_01.npy")
+    for option, target in (("--json", tmp_path / "no" / "r.json"), ("--csv", tmp_path / "no" / "f.csv"),
+                           ("--json", tmp_path)):
+        run = cli("analyze", keypoints, option, str(target))
+        assert run.returncode == 2, (option, target, run.stderr)
+        assert "Traceback" not in run.stderr
+        assert [line for line in run.stderr.splitlines() if line.startswith("glutecoach: error")] == [
+            next(line for line in run.stderr.splitlines() if str(target) in line)]
+        assert "squat detected" not in run.stdout  # failed before analysing, not after
+    run = cli("evaluate", str(QOM.parent.parent), "--json", str(tmp_path / "no" / "ev.json"))
+    assert run.returncode == 2 and "does not exist" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_failed_write_keeps_the_older_file_and_leaves_no_partial_one(tmp_path: Path):
+    from glutecoach.outputs import replaced_atomically, write_text_atomically
+
+    target = tmp_path / "result.json"
+    write_text_atomically(target, "old")
+    target.chmod(0o640)
+    try:
+        with replaced_atomically(target) as partial:
+            partial.write_text("half of the new")
+            raise OSError("disk full")
+    except OSError:
+        pass
+    assert target.read_text() == "old" and sorted(tmp_path.iterdir()) == [target]
+    write_text_atomically(target, "new")
+    assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / "deeper" / "fresh.json"
+    write_text_atomically(fresh, "{}", create_parents=True)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert fresh.read_text() == "{}" and fresh.stat().st_mode & 0o777 == 0o666 & ~umask  # not 0600
 
 
 def test_evaluate_meets_the_fault_targets(tmp_path: Path):

@@ -8,7 +8,6 @@ failure never leaves half a report behind. Only references from evidence.md are 
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections import Counter, defaultdict
 from datetime import date
@@ -36,6 +35,7 @@ from glutecoach.coaching.exercises import EXERCISES
 from glutecoach.coaching.programme import TOP_LEVEL
 from glutecoach.coaching.progress import ProgressData, SetSummary
 from glutecoach.coaching.screening import RED_FLAGS
+from glutecoach.outputs import replaced_atomically
 from glutecoach.report import plots
 
 #: Cited as evidence.md gives them; no other source is ever cited.
@@ -234,7 +234,6 @@ def _plots(data: ProgressData, folder: Path) -> list[Flowable]:
 def build_report(data: ProgressData, out: Path) -> Path:
     """Write the clinician PDF for ``data`` to ``out`` (atomically) and return its path."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     st = _styles()
     with tempfile.TemporaryDirectory(prefix="glutecoach-report-") as tmp:
         story: list[Flowable] = [
@@ -254,11 +253,9 @@ def build_report(data: ProgressData, out: Path) -> Path:
             Paragraph("References", st["h"]),
             *[Paragraph(escape(ref), st["small"]) for ref in REFERENCES.values()],
         ]
-        fd, partial = tempfile.mkstemp(suffix=".pdf", dir=out.parent)
-        os.close(fd)
-        try:
+        with replaced_atomically(out, create_parents=True) as partial:
             doc = SimpleDocTemplate(
-                partial,
+                str(partial),
                 pagesize=A4,
                 leftMargin=1.5 * cm,
                 rightMargin=1.5 * cm,
@@ -268,8 +265,4 @@ def build_report(data: ProgressData, out: Path) -> Path:
                 author="glutecoach",
             )
             doc.build(story)
-            os.replace(partial, out)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
     return out
