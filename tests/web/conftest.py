@@ -33,7 +33,7 @@ def web_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def settings(web_db_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=web_db_url, media_dir=tmp_path / "media", secret="test-secret")
+    return Settings(database_url=web_db_url, media_dir=tmp_path / "media")
 
 
 @pytest.fixture

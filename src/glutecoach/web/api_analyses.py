@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.store.models import AnalysisJob, ExerciseSet, Person
+from glutecoach.store.service import check_pain
 from glutecoach.web.deps import Db, Patient, RecordId, User, require_fetch
 from glutecoach.web.jobs import safe_name
 
@@ -90,19 +91,14 @@ def _check_video(path: Path, max_seconds: float) -> None:
                                    f"film one set, at most {max_seconds:.0f} s")
 
 
-def _pain(value: int | None, name: str) -> int | None:
-    if value is not None and not 0 <= value <= 10:
-        raise InvalidField(name, f"must be a whole number 0-10, got {value}")
-    return value
-
-
 async def create_job(
     request: Request, db: Session, person: Person, file: UploadFile, keep: bool,
     pain_before: int | None = None, pain_after: int | None = None,
 ) -> AnalysisJob:
     """Store the upload, queue its analysis and commit; shared by the API and the page."""
     settings = request.app.state.settings
-    pain_before, pain_after = _pain(pain_before, "pain_before"), _pain(pain_after, "pain_after")
+    pain_before = check_pain(pain_before, "pain_before")
+    pain_after = check_pain(pain_after, "pain_after")
     path = await _save_upload(file, settings.uploads_dir, settings.max_upload_bytes)
     # Probing and the database are blocking calls: keep them off the event loop, which the
     # live coach's WebSocket shares.

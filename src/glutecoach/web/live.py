@@ -38,10 +38,12 @@ from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import HTMLResponse, Response
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.sets import json_safe
 from glutecoach.skeleton import BLAZEPOSE_JOINTS, BONES, J
 from glutecoach.store.analysed_sets import log_analysed_set
 from glutecoach.store.models import Person
+from glutecoach.store.service import check_pain
 from glutecoach.stream import LiveCoach
 from glutecoach.web.deps import SESSION_COOKIE, User, user_from_cookie
 from glutecoach.web.templating import render
@@ -153,11 +155,13 @@ def _load_model(coach: LiveCoach) -> None:
         coach.estimator = default_estimator()
 
 
-def _pain(value: Any) -> int | None:
-    """A pain rating 0-10 sent with "stop", or None (missing or not a whole number 0-10)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+def _pain(value: Any, name: str) -> int | None:
+    """A pain rating 0-10 sent with "stop", or None when missing or invalid: a bad rating must
+    not cost the person the set they just did."""
+    try:
+        return check_pain(value, name)
+    except InvalidField:
         return None
-    return value
 
 
 def _save(ws: WebSocket, person_id: int, result: Any, pain_before: int | None = None,
@@ -261,8 +265,8 @@ async def live_socket(ws: WebSocket) -> None:
                 except ValueError:
                     command = None
                 if isinstance(command, dict) and command.get("type") == "stop":
-                    state["pain"] = (_pain(command.get("pain_before")),
-                                     _pain(command.get("pain_after")))
+                    state["pain"] = (_pain(command.get("pain_before"), "pain_before"),
+                                     _pain(command.get("pain_after"), "pain_after"))
                     state["stop"] = True
                     wake.set()
                     return

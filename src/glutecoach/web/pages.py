@@ -192,13 +192,24 @@ def set_submit(
 ) -> Response:
     try:
         body = SetIn(exercise=exercise, reps=reps,
-                     pain_before=int(pain_before) if pain_before.strip() else None,
-                     pain_after=int(pain_after) if pain_after.strip() else None)
+                     pain_before=_pain_field(pain_before, "pain_before"),
+                     pain_after=_pain_field(pain_after, "pain_after"))
         log_manual_set(db, user, body)
     except (InputError, ValueError) as bad:
         db.rollback()
         return render(request, "error.html", {"message": _reason(bad)}, status_code=422)
     return _see_other("/today?logged=" + quote(exercise))
+
+
+def _pain_field(text: str, name: str) -> int | None:
+    """A 0-10 pain rating from a form field; blank means not given."""
+    if not text.strip():
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise InvalidField(name, f"must be a whole number 0-10, got {text!r}") from None
+    return service.check_pain(value, name)
 
 
 def _reason(error: Exception) -> str:
@@ -228,8 +239,8 @@ async def upload_submit(
 ) -> Response:
     limit = request.app.state.settings.max_upload_bytes // (1024 * 1024)
     try:
-        before = int(pain_before) if pain_before.strip() else None
-        after = int(pain_after) if pain_after.strip() else None
+        before = _pain_field(pain_before, "pain_before")
+        after = _pain_field(pain_after, "pain_after")
         job = await create_job(request, db, user, file, keep == "1", before, after)
     except ValueError as bad:
         return render(request, "upload.html", {"limit_mb": limit, "error": _reason(bad)},

@@ -7,7 +7,6 @@ files beside it), so ``glutecoach serve`` runs with no set-up at all.
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +23,6 @@ class Settings:
 
     ``database_url``: None means ``GLUTECOACH_DATABASE_URL`` or the CLI's SQLite default.
     ``media_dir``: uploads (deleted after analysis unless kept) and annotated videos.
-    ``secret``: signs nothing that outlives the process today; set ``GLUTECOACH_SECRET`` anyway.
     ``max_upload_bytes`` / ``max_video_seconds``: what an upload may be.
     ``secure_cookies``: mark cookies Secure (turn on behind HTTPS).
     ``session_days``: how long a sign-in lasts.
@@ -36,7 +34,6 @@ class Settings:
 
     database_url: str | None = None
     media_dir: Path = field(default_factory=_default_media_dir)
-    secret: str = field(default_factory=lambda: secrets.token_hex(32))
     max_upload_bytes: int = 200 * 1024 * 1024
     max_video_seconds: float = 180.0
     secure_cookies: bool = False
@@ -55,8 +52,6 @@ class Settings:
             kwargs["database_url"] = env["GLUTECOACH_DATABASE_URL"]
         if env.get("GLUTECOACH_MEDIA_DIR"):
             kwargs["media_dir"] = Path(env["GLUTECOACH_MEDIA_DIR"])
-        if env.get("GLUTECOACH_SECRET"):
-            kwargs["secret"] = env["GLUTECOACH_SECRET"]
         if env.get("GLUTECOACH_MAX_UPLOAD_MB"):
             kwargs["max_upload_bytes"] = int(float(env["GLUTECOACH_MAX_UPLOAD_MB"]) * 1024 * 1024)
         if env.get("GLUTECOACH_SECURE_COOKIES"):

@@ -70,7 +70,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env.update(
         GLUTECOACH_DATABASE_URL=db_url,
         GLUTECOACH_MEDIA_DIR=str(tmp / "media"),
-        GLUTECOACH_SECRET="browser-tests",
         MPLBACKEND="Agg",
         PYTHONUNBUFFERED="1",
     )
