@@ -177,12 +177,11 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     view = _view(seq, sig, counter.standing_ratio)
     passed: list[RepContext] = []
     rejected: list[str] = []
-    lookback = int(round(REPS.standing_lookback_s * seq.fps))
     for k, (w, standing) in enumerate(windows):
         nxt = windows[k + 1][0].start if k + 1 < len(windows) else len(seq) - 1
         prev = windows[k - 1][0].end if k else 0
         ctx, why = gate_rep(sig.xy, seq.times, combined, sig.leg_ratios, standing, w, prev, nxt,
-                            lookback, seq.coords, view)
+                            seq.coords, view)
         if why:
             rejected.append(why)
             continue
@@ -205,12 +204,15 @@ def _view(seq: PoseSequence, sig: Signals, standing: float) -> View:
 
 def gate_rep(xy: npt.NDArray[np.float64], times: npt.NDArray[np.float64],
              combined: npt.NDArray[np.float64], leg_ratios: npt.NDArray[np.float64], standing: float,
-             w: RepWindow, prev_end: int, next_start: int, lookback: int, coords: CoordKind,
+             w: RepWindow, prev_end: int, next_start: int, coords: CoordKind,
              view: View) -> tuple[RepContext, str | None]:
-    """The rep's context (standing before it within ``lookback`` frames, but not before the
-    previous rep's end; lockout before ``next_start``) and why the squat gate turned it away
-    (None when it passes). Shared by file analysis and the live coach (stream.py)."""
-    before = most_upright(combined, max(prev_end, w.start - lookback), w.start)
+    """The rep's context (standing looked for in the ``REPS.standing_lookback_s`` seconds before
+    it, but not before the previous rep's end; lockout before ``next_start``) and why the squat
+    gate turned it away (None when it passes). Shared by file analysis and the live coach
+    (stream.py). The lookback is in seconds, not frames: sampled video and a live camera do not
+    deliver frames at one steady rate."""
+    lookback_from = int(np.searchsorted(times, times[w.start] - REPS.standing_lookback_s))
+    before = most_upright(combined, max(prev_end, lookback_from), w.start)
     ctx = RepContext(xy, times, w.start, w.bottom, w.end, rep_top(combined, standing, w.end, next_start),
                      coords, view, top_before=before)
     return ctx, squat_gate(gate_features(ctx, leg_ratios, standing, w.depth))

@@ -24,7 +24,6 @@ from glutecoach.kinematics.filtering import OneEuroFilter, mask_low_confidence
 from glutecoach.kinematics.view import classify_view
 from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.reps import RepCounter, RepWindow
-from glutecoach.thresholds import REPS
 from glutecoach.skeleton import N_JOINTS
 from glutecoach.types import AnalysisResult, PoseSequence, Rep, SourceInfo
 
@@ -129,9 +128,8 @@ class LiveCoach:
             warnings.simplefilter("ignore", RuntimeWarning)
             view = classify_view(xy, np.asarray(self._score))
             combined = np.asarray(self._combined)
-            lookback = int(round(REPS.standing_lookback_s * len(times) / max(times[-1] - times[0], 1e-3)))
             ctx, why = gate_rep(xy, times, combined, ratios, standing, window, self._last_end,
-                                len(times) - 1, lookback, "pixels", view)
+                                len(times) - 1, "pixels", view)
             self._last_end = window.end
             if why:
                 return None, why
