@@ -26,7 +26,9 @@ Array = npt.NDArray[np.float64]
 STATURE = 600.0  # pixels
 THIGH, SHANK, TRUNK = 0.245 * STATURE, 0.246 * STATURE, 0.288 * STATURE
 UPPER_ARM, FOREARM = 0.186 * STATURE, 0.146 * STATURE
-HIP_HALF_WIDTH, SHOULDER_HALF_WIDTH = 0.09 * STATURE, 0.13 * STATURE
+# Joint centres, not body outlines: shoulder width over torso height comes out near 0.7, as
+# BlazePose gives it on the front-view clips in ../shared/data (0.68-0.73).
+HIP_HALF_WIDTH, SHOULDER_HALF_WIDTH = 0.09 * STATURE, 0.10 * STATURE
 ANKLE_HEIGHT = 0.039 * STATURE
 FPS = 30.0
 
@@ -79,7 +81,7 @@ def leg_of(knee_flexion: float, shank: float) -> Leg:
 
 def sequence(poses: list[Array], yaw_deg: float, seed: int = 0, jitter_px: float = 1.5) -> PoseSequence:
     """Project 3D poses to a 1280x720 picture seen from ``yaw_deg`` (0: the camera in front of
-    the person, 90: at their left side), with Gaussian jitter like a pose model's. Seen from
+    the person, 90: at their left side, 180: behind), with Gaussian jitter like a pose model's. Seen from
     the side, the far (right) leg gets the low confidence BlazePose gives a hidden leg, so the
     knee-bend signal follows the near leg alone (kinematics.angles.combine_legs)."""
     rng = np.random.default_rng(seed)
@@ -92,8 +94,10 @@ def sequence(poses: list[Array], yaw_deg: float, seed: int = 0, jitter_px: float
     info = SourceInfo(path="stick figure", kind="keypoints", fps=FPS, frames=n,
                       duration_s=n / FPS, width=1280, height=720)
     score = np.full((n, N_JOINTS), 0.95)
-    if yaw_deg >= 60:
+    if 60 <= yaw_deg <= 120:
         score[:, [J[f"right_{j}"] for j in ("hip", "knee", "ankle", "heel", "foot_index")]] = 0.35
+    if yaw_deg > 120:  # from behind: the face is not seen
+        score[:, : J["left_shoulder"]] = 0.05
     return PoseSequence(xy=xy, score=score, times=np.arange(n) / FPS,
                         frame_indices=np.arange(n), coords="pixels", source=info)
 
