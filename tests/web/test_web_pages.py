@@ -195,3 +195,16 @@ def test_account_page_changes_zone_and_clinician(users: Users) -> None:
     assert r.status_code == 422 and "time zone" in r.text
     assert pat.get("/api/auth/me").json()["timezone"] == "America/Chicago"
     assert doc.get("/account").status_code == 200
+
+
+def test_pages_forbid_inline_script_and_framing(app: FastAPI) -> None:
+    with TestClient(app) as c:
+        for path in ("/login", "/signup", "/api/auth/me"):
+            policy = c.get(path).headers["content-security-policy"]
+            assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
+        page = c.get("/signup").text
+        # Every script is a file under /static (a JSON data block is not a script).
+        scripts = re.findall(r"<script([^>]*)>", page)
+        assert scripts and all('src="/static/' in attrs for attrs in scripts), scripts
+        assert " style=" not in page and "<style" not in page
+        assert "content-security-policy" not in c.get("/docs").headers  # FastAPI's own page

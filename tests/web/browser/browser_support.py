@@ -56,3 +56,18 @@ def api_register(page: Any, email: str, name: str = "Pat Browser") -> None:
         headers={"X-Requested-With": "fetch"},
     )
     assert response.ok, response.text()
+
+
+def wait_until(page: Any, expression: str, timeout: float = 30_000) -> None:
+    """Wait until a JavaScript expression is truthy on the page. Playwright's own
+    ``wait_for_function`` evaluates a string inside the page, which the app's
+    Content-Security-Policy (no eval) refuses; ``page.evaluate`` is not subject to it."""
+    import time
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeout(f"{expression!r} still false after {timeout / 1000:.0f} s")
+        page.wait_for_timeout(100)

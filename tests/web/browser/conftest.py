@@ -185,6 +185,10 @@ def new_page(chromium: Any, server: Server, request: pytest.FixtureRequest) -> I
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        # The Content-Security-Policy forbids inline script and style: anything the pages still
+        # tried is reported by Chromium on the console, and fails the test.
+        page.on("console", lambda msg: errors.append(msg.text)
+                if "Content Security Policy" in msg.text else None)
         return page
 
     errors: list[str] = []

@@ -30,6 +30,9 @@ def _sign_up(page: Any, email: str, name: str = "Pat Browser") -> None:
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
+    # Filled in from the device by /static/pages.js (each test's browser sets a time zone).
+    device = page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    assert device != "UTC" and page.get_by_label("Time zone").input_value() == device
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_url(re.compile(r"/screening$"))
 

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 import pytest
-from browser_support import DESKTOP, PHONE, api_register, shot, unique_email
+from browser_support import DESKTOP, PHONE, api_register, shot, unique_email, wait_until
 
 PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
@@ -45,10 +45,11 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
     assert stop.is_disabled()
 
     start.click()
-    page.wait_for_function("document.body.dataset.liveFrames > 0", timeout=60_000)
+    wait_until(page, "document.body.dataset.liveFrames > 0", timeout=60_000)
     camera_started = time.monotonic()
     # The skeleton is drawn over the picture once the person is found.
-    page.wait_for_function(
+    wait_until(
+        page,
         "(() => { const c = document.getElementById('live-overlay');"
         " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
         " for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; })()",
@@ -56,7 +57,7 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
     )
     # One loop of the clip holds 5 reps; the first may be cut while the model loads, so allow
     # the camera up to three loops to show five counted reps.
-    page.wait_for_function(f"Number(document.body.dataset.liveReps) >= {TRUE_REPS}",
+    wait_until(page, f"Number(document.body.dataset.liveReps) >= {TRUE_REPS}",
                            timeout=45_000)
     seconds = time.monotonic() - camera_started
     reps_live = _reps(page)
@@ -67,7 +68,7 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
     max_depth = float(page.evaluate("document.body.dataset.liveMaxDepth"))
     spoken = page.evaluate("window.__spoken")
     try:  # the README picture: the next squat near its bottom, skeleton over the picture
-        page.wait_for_function("document.getElementById('live-depth').value > 0.6",
+        wait_until(page, "document.getElementById('live-depth').value > 0.6",
                                timeout=15_000)
     except PlaywrightTimeout:
         pass
@@ -158,8 +159,8 @@ def test_live_page_at_phone_width_and_by_keyboard(new_page: Any, squat_camera: A
     # Start from the keyboard: the camera opens and pictures are analysed.
     page.focus("#live-start")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.body.dataset.liveFrames > 3", timeout=60_000)
-    page.wait_for_function("Number(document.body.dataset.liveReps) >= 2", timeout=45_000)
+    wait_until(page, "document.body.dataset.liveFrames > 3", timeout=60_000)
+    wait_until(page, "Number(document.body.dataset.liveReps) >= 2", timeout=45_000)
     page.locator("#live-stage").scroll_into_view_if_needed()
     shot(page, "live-phone", full_page=False, readme=True)
     assert page.evaluate("window.__spoken") == []
