@@ -177,11 +177,13 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     view = _view(seq, sig, counter.standing_ratio)
     passed: list[RepContext] = []
     rejected: list[str] = []
+    previous_passed = True
     for k, (w, standing) in enumerate(windows):
         nxt = windows[k + 1][0].start if k + 1 < len(windows) else len(seq) - 1
         prev = windows[k - 1][0].end if k else 0
         ctx, why = gate_rep(sig.xy, seq.times, combined, sig.leg_ratios, standing, w, prev, nxt,
-                            seq.coords, view)
+                            seq.coords, view, previous_passed)
+        previous_passed = why is None
         if why:
             rejected.append(why)
             continue
@@ -205,16 +207,20 @@ def _view(seq: PoseSequence, sig: Signals, standing: float) -> View:
 def gate_rep(xy: npt.NDArray[np.float64], times: npt.NDArray[np.float64],
              combined: npt.NDArray[np.float64], leg_ratios: npt.NDArray[np.float64], standing: float,
              w: RepWindow, prev_end: int, next_start: int, coords: CoordKind,
-             view: View) -> tuple[RepContext, str | None]:
+             view: View, previous_passed: bool = True) -> tuple[RepContext, str | None]:
     """The rep's context (standing looked for in the ``REPS.standing_lookback_s`` seconds before
     it, but not before the previous rep's end; lockout before ``next_start``) and why the squat
     gate turned it away (None when it passes). Shared by file analysis and the live coach
     (stream.py). The lookback is in seconds, not frames: sampled video and a live camera do not
-    deliver frames at one steady rate."""
+    deliver frames at one steady rate. A rep chained to the previous one (reps.RepWindow.chained:
+    no full standing in between) is a squat only if that one was: its own "top" is the previous
+    rep's unfinished one, where a swinging or tumbling body can look upright by chance."""
     lookback_from = int(np.searchsorted(times, times[w.start] - REPS.standing_lookback_s))
     before = most_upright(combined, max(prev_end, lookback_from), w.start)
     ctx = RepContext(xy, times, w.start, w.bottom, w.end, rep_top(combined, standing, w.end, next_start),
                      coords, view, top_before=before)
+    if w.chained and not previous_passed:
+        return ctx, "part of a movement that was not a squat"
     return ctx, squat_gate(gate_features(ctx, leg_ratios, standing, w.depth))
 
 

@@ -3,10 +3,11 @@
 One implementation serves file analysis (fed every analysed frame in order) and the live coach
 (fed frames as they arrive). The signal is ``thigh_rise`` (thresholds.RepThresholds): 0 standing,
 1 with the thighs horizontal. A rep is counted only when the person goes from standing, down past
-``min_depth``, and back up past ``exit_ascent``; separate enter and exit levels mean a signal
-hovering around one level cannot produce phantom or double reps. A rep already under way when
-the recording starts, or not finished when it ends, is never counted (the same rule at both
-ends), and is reported so the user knows why.
+``min_depth``, and back up past ``exit_ascent`` (after a deep bend, ``exit_fraction`` of the
+bottom's depth is enough: fast sets stop just short of standing between reps); separate enter
+and exit levels mean a signal hovering around one level cannot produce phantom or double reps.
+A rep already under way when the recording starts, or not finished when it ends, is never
+counted (the same rule at both ends), and is reported so the user knows why.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class RepWindow:
     bottom_s: float
     end_s: float
     depth: float  # thigh_rise at the bottom
+    # Began where the previous rep ended short of standing (fast sets): it is a squat only if
+    # that one was (analysis.gate_rep).
+    chained: bool = False
 
 
 @dataclass
@@ -72,6 +76,10 @@ class RepCounter:
         self._resumed_s = -np.inf  # when the person was last found again after being lost
         self.rejected: list[Rejected] = []
         self.rise = float("nan")
+        self._enter = thresholds.enter_descent  # raised after a rep that ended short of standing
+        self._short_top = False  # the last rep ended short of standing, not stood up since
+        self._chained = False  # the current descent began at such a top
+        self._end_rise = 0.0  # thigh_rise where the pending rep ended
 
     @property
     def standing_ratio(self) -> float:
@@ -113,11 +121,14 @@ class RepCounter:
             if rise <= th.top_level or self._last_top is None:
                 self._last_top = (position, time_s)
             if rise <= th.exit_ascent:
+                self._enter = th.enter_descent  # fully up again: the usual hysteresis
+                self._short_top = False
                 if upright:
                     self._remember_standing(time_s, leg_ratio)
-            if rise > th.enter_descent:
+            if rise > self._enter:
                 self.phase = Phase.DOWN
                 self._bottom = (position, time_s, rise)
+                self._chained = self._short_top
             return None
         # DOWN
         assert self._bottom is not None and self._last_top is not None
@@ -128,20 +139,28 @@ class RepCounter:
             self.rejected.append(Rejected(self._last_top[1], f"no return to standing within {th.max_rep_s:.0f} s"))
             self._restart()
             return None
-        if rise > th.exit_ascent:
+        if rise > self._exit_level():
             self._pending = None  # a brief excursion to the top was noise: still in the rep
             if rise > self._bottom[2]:
                 self._bottom = (position, time_s, rise)
             return None
         if self._pending is None:
             self._pending = RepWindow(self._last_top[0], self._bottom[0], position,
-                                      self._last_top[1], self._bottom[1], time_s, self._bottom[2])
+                                      self._last_top[1], self._bottom[1], time_s, self._bottom[2],
+                                      chained=self._chained)
+            self._end_rise = rise
         # Right after the person was lost, pose models place joints badly for a few frames:
         # a top reached then must hold before it ends the rep.
         near_gap = self._pending.end_s - self._resumed_s < th.after_gap_s
         if near_gap and time_s - self._pending.end_s < th.confirm_top_s:
             return None
         return self._close()
+
+    def _exit_level(self) -> float:
+        """Back at the top: within ``exit_ascent`` of standing, or, after a deep bend, most of
+        the way back up (fast sets often stop just short of full standing between reps)."""
+        assert self._bottom is not None
+        return max(self.th.exit_ascent, self.th.exit_fraction * self._bottom[2])
 
     def finish(self) -> RepWindow | None:
         """End of the recording: a rep already back at the top but not yet confirmed counts."""
@@ -153,6 +172,11 @@ class RepCounter:
         assert self._pending is not None
         w, self._pending = self._pending, None
         self.phase = Phase.TOP
+        # A rep that ended short of standing: the next one starts only once the signal falls the
+        # same hysteresis gap below where this one ended.
+        gap = self.th.enter_descent - self.th.exit_ascent
+        self._enter = max(self.th.enter_descent, self._exit_level() + gap)
+        self._short_top = self._end_rise > self.th.exit_ascent
         self._last_top = (w.end, w.end_s)
         start_s, depth, th = w.start_s, w.depth, self.th
         duration = w.end_s - start_s
@@ -166,6 +190,8 @@ class RepCounter:
 
     def _restart(self) -> None:
         self.phase = Phase.UNKNOWN
+        self._enter = self.th.enter_descent
+        self._short_top = False
         self._standing.clear()
         self._reference = self.th.standing_ratio_prior
         self._bottom = None

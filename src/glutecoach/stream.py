@@ -67,6 +67,7 @@ class LiveCoach:
     _cue: str | None = None
     _closed: bool = False
     _last_end: int = 0
+    _last_passed: bool = True  # the previous movement passed the squat gate
 
     def push_image(self, image_rgb: npt.NDArray[np.uint8], t_s: float) -> LiveUpdate:
         """Run the pose model on one RGB frame and update the set."""
@@ -129,8 +130,8 @@ class LiveCoach:
             view = classify_view(xy, np.asarray(self._score))
             combined = np.asarray(self._combined)
             ctx, why = gate_rep(xy, times, combined, ratios, standing, window, self._last_end,
-                                len(times) - 1, "pixels", view)
-            self._last_end = window.end
+                                len(times) - 1, "pixels", view, self._last_passed)
+            self._last_end, self._last_passed = window.end, why is None
             if why:
                 return None, why
             rep = judge_rep(self._sequence(), ctx, len(self.reps))

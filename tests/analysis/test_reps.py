@@ -47,6 +47,36 @@ def test_noise_at_the_bottom_gives_no_double_count():
     assert len(reps) == 4
 
 
+def test_fast_reps_stopping_short_of_standing_are_counted_one_by_one():
+    # Standing first (ratio 1), then eight quick reps to depth 0.8 whose tops come back only to
+    # 0.82 (thigh_rise 0.18, short of the 0.10 "standing" band): each is a rep, as counted by
+    # the people who annotated RepCount and QoM. Played backwards, the same count.
+    rep = 1 - 0.8 + (0.8 - 0.18) * (1 - np.sin(np.linspace(0, np.pi, 30)) ** 2)
+    signal = np.concatenate([np.ones(60), 1 - 0.18 * np.sin(np.linspace(0, np.pi / 2, 10)),
+                             *[rep] * 8, 1 - 0.18 * np.cos(np.linspace(0, np.pi / 2, 10)), np.ones(60)])
+    reps = run(signal)[0]
+    assert len(reps) == 8 and len(run(signal[::-1])[0]) == 8
+    # The first began from standing; the others from the previous rep's unfinished top, so the
+    # gate accepts each of those only if the one before it was a squat (analysis.gate_rep).
+    assert [w.chained for w in reps] == [False] + [True] * 7
+    # A wobble at the top of the same size is not a rep: the bend must reach min_depth.
+    wobble = np.concatenate([np.ones(60), *[1 - 0.18 * np.sin(np.linspace(0, np.pi, 20))] * 6, np.ones(60)])
+    assert run(wobble)[0] == []
+
+
+def test_real_back_to_back_reps_are_separated():
+    # QoM S_01 opens with five reps labelled "correct" back to back (frames 188-442) whose tops
+    # stop short of the standing the person showed before the set; they used to merge into two.
+    with (REPCOUNT.parent / "qom" / "labels.csv").open() as fh:
+        labelled = [(int(r["start_frame"]), int(r["end_frame"])) for r in csv.DictReader(fh)
+                    if r["file"] == "S_01.npy"][:5]
+    reps = analyze_file(REPCOUNT.parent / "qom" / "S_01.npy").reps
+    found = [r for r in reps if r.start_frame < labelled[-1][1]]
+    assert len(found) == 5
+    for rep, (start, end) in zip(found, labelled):
+        assert min(end, rep.end_frame) - max(start, rep.start_frame) > 0.6 * (end - start)
+
+
 def test_shallow_dip_is_not_a_rep():
     reps, rc = run(squats(2, depth=0.15))
     assert reps == []
