@@ -30,10 +30,21 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "keypoin
 def variants(seq: PoseSequence, rng: np.random.Generator) -> Iterator[tuple[str, PoseSequence]]:
     n = len(seq)
     yield "as is", seq
-    yield "backwards", dataclasses.replace(seq, xy=seq.xy[::-1].copy(), score=seq.score[::-1].copy())
+    yield (
+        "backwards",
+        dataclasses.replace(seq, xy=seq.xy[::-1].copy(), score=seq.score[::-1].copy()),
+    )
     half = np.arange(0, n, 2)
-    yield "half fps", dataclasses.replace(seq, xy=seq.xy[half], score=seq.score[half],
-                                          times=seq.times[half], frame_indices=seq.frame_indices[half])
+    yield (
+        "half fps",
+        dataclasses.replace(
+            seq,
+            xy=seq.xy[half],
+            score=seq.score[half],
+            times=seq.times[half],
+            frame_indices=seq.frame_indices[half],
+        ),
+    )
     lost = seq.xy.copy()
     lost[rng.random(n) < 0.1] = np.nan
     yield "10% lost", dataclasses.replace(seq, xy=lost)
@@ -57,15 +68,19 @@ def main() -> int:
     names: list[str] = []
     same = 0
     for path in files:
-        counts = {k: analyze_sequence(v).rep_count
-                  for k, v in variants(load_keypoints(path, 30.0), rng)}
+        counts = {
+            k: analyze_sequence(v).rep_count for k, v in variants(load_keypoints(path, 30.0), rng)
+        }
         if not names:
             names = list(counts)
             print(f"{'file':14} {'truth':>5} " + " ".join(f"{k:>11}" for k in names))
         stable = len(set(counts.values())) == 1
         same += stable
-        print(f"{path.name:14} {truth.get(path.name, '-'):>5} "
-              + " ".join(f"{counts[k]:>11}" for k in names) + ("" if stable else "   differs"))
+        print(
+            f"{path.name:14} {truth.get(path.name, '-'):>5} "
+            + " ".join(f"{counts[k]:>11}" for k in names)
+            + ("" if stable else "   differs")
+        )
     print(f"\n{same} of {len(files)} files give the same count in every variant")
     return 0
 

@@ -104,10 +104,10 @@ class GateThresholds:
     # with correlations -0.37 to 0.20; real reps
     # correlate at 0.66 or more, except deep ones (0.8) with one leg mis-tracked. Landmark
     # jitter draws every correlation towards 0, and real reps have further to fall, so the
-    # limit sits nearer the steps: with extra jitter of 0.6% of the landmarks' extent (about twice what
-    # RepCount's landmarks carry) 4 of 137 shallow real reps fall below 0.3 (13 below 0.5),
-    # and 7 of 9 steps still do. Any depth limit from 0.5 to 0.7 and any correlation limit from
-    # 0.3 to 0.6 give the same figures on the data as it is.
+    # limit sits nearer the steps: with extra jitter of 0.6% of the landmarks' extent (about
+    # twice what RepCount's landmarks carry) 4 of 137 shallow real reps fall below 0.3 (13
+    # below 0.5), and 7 of 9 steps still do. Any depth limit from 0.5 to 0.7 and any
+    # correlation limit from 0.3 to 0.6 give the same figures on the data as it is.
     shallow_depth: float = 0.6
     min_legs_together: float = 0.3
     legs_together_min_samples: int = 5

@@ -57,9 +57,15 @@ def body(hip: Array, left: Leg, right: Leg, trunk_lean: float = 0.0, arms: float
         shoulder = hip + up * TRUNK + [0.0, 0.0, sign * SHOULDER_HALF_WIDTH]
         elbow = shoulder + _down(arms, UPPER_ARM)
         wrist = elbow + _down(arms, FOREARM)
-        p[J[f"{side}_shoulder"]], p[J[f"{side}_elbow"]], p[J[f"{side}_wrist"]] = shoulder, elbow, wrist
+        p[J[f"{side}_shoulder"]], p[J[f"{side}_elbow"]], p[J[f"{side}_wrist"]] = (
+            shoulder,
+            elbow,
+            wrist,
+        )
         for part in ("pinky", "index", "thumb"):
-            p[J[f"{side}_{part}"]] = wrist + _down(arms, 0.04 * STATURE) + [0.0, 0.0, sign * 0.01 * STATURE]
+            p[J[f"{side}_{part}"]] = (
+                wrist + _down(arms, 0.04 * STATURE) + [0.0, 0.0, sign * 0.01 * STATURE]
+            )
         head = hip + up * (TRUNK + 0.13 * STATURE)
         p[J[f"{side}_eye"]] = head + [0.03 * STATURE, -0.01 * STATURE, sign * 0.015 * STATURE]
         p[J[f"{side}_eye_inner"]] = p[J[f"{side}_eye"]] + [0.0, 0.0, -sign * 0.006 * STATURE]
@@ -79,11 +85,14 @@ def leg_of(knee_flexion: float, shank: float) -> Leg:
     return (shank + knee_flexion, shank)
 
 
-def sequence(poses: list[Array], yaw_deg: float, seed: int = 0, jitter_px: float = 1.5) -> PoseSequence:
-    """Project 3D poses to a 1280x720 picture seen from ``yaw_deg`` (0: the camera in front of
-    the person, 90: at their left side, 180: behind), with Gaussian jitter like a pose model's. Seen from
-    the side, the far (right) leg gets the low confidence BlazePose gives a hidden leg, so the
-    knee-bend signal follows the near leg alone (kinematics.angles.combine_legs)."""
+def sequence(
+    poses: list[Array], yaw_deg: float, seed: int = 0, jitter_px: float = 1.5
+) -> PoseSequence:
+    """Project 3D poses to a 1280x720 picture seen from ``yaw_deg`` (0: the camera in front of the
+    person, 90: at their left side, 180: behind), with Gaussian jitter like a pose model's.
+    Seen from the side, the far (right) leg gets the low confidence BlazePose gives a hidden
+    leg, so the knee-bend signal follows the near leg alone
+    (kinematics.angles.combine_legs)."""
     rng = np.random.default_rng(seed)
     a = np.radians(yaw_deg)
     pts = np.asarray(poses)  # (T, 33, 3)
@@ -91,15 +100,28 @@ def sequence(poses: list[Array], yaw_deg: float, seed: int = 0, jitter_px: float
     xy = np.stack([640.0 + u, 680.0 + pts[..., 1]], axis=-1)
     xy = xy + rng.normal(0.0, jitter_px, xy.shape)
     n = len(poses)
-    info = SourceInfo(path="stick figure", kind="keypoints", fps=FPS, frames=n,
-                      duration_s=n / FPS, width=1280, height=720)
+    info = SourceInfo(
+        path="stick figure",
+        kind="keypoints",
+        fps=FPS,
+        frames=n,
+        duration_s=n / FPS,
+        width=1280,
+        height=720,
+    )
     score = np.full((n, N_JOINTS), 0.95)
     if 60 <= yaw_deg <= 120:
         score[:, [J[f"right_{j}"] for j in ("hip", "knee", "ankle", "heel", "foot_index")]] = 0.35
     if yaw_deg > 120:  # from behind: the face is not seen
         score[:, : J["left_shoulder"]] = 0.05
-    return PoseSequence(xy=xy, score=score, times=np.arange(n) / FPS,
-                        frame_indices=np.arange(n), coords="pixels", source=info)
+    return PoseSequence(
+        xy=xy,
+        score=score,
+        times=np.arange(n) / FPS,
+        frame_indices=np.arange(n),
+        coords="pixels",
+        source=info,
+    )
 
 
 def _ease(n: int) -> Array:
@@ -166,7 +188,9 @@ def _gait(phase: Array, hip_amp: float, hip_mid: float, swing_knee: float) -> tu
     sagittal curves: the thigh swings sinusoidally; the knee flexes ~15 degrees in loading and
     up to ``swing_knee`` in swing (peak at 72% of the stride)."""
     thigh = hip_mid + hip_amp * np.cos(2 * np.pi * phase)
-    knee = 15 * np.exp(-(((phase - 0.15) / 0.07) ** 2)) + swing_knee * np.exp(-(((phase - 0.72) / 0.1) ** 2))
+    knee = 15 * np.exp(-(((phase - 0.15) / 0.07) ** 2)) + swing_knee * np.exp(
+        -(((phase - 0.72) / 0.1) ** 2)
+    )
     return thigh, knee
 
 
@@ -188,7 +212,11 @@ def walking(seconds: float = 10.0, stride_s: float = 1.1, march: bool = False) -
             legs.append((thigh, thigh - knee))
         heights = [np.cos(np.radians(a)) * THIGH + np.cos(np.radians(b)) * SHANK for a, b in legs]
         hip = np.array([0.0, -max(heights) - ANKLE_HEIGHT, 0.0])
-        out.append(body(hip, legs[0], legs[1], trunk_lean=3.0, arms=10.0 * np.sin(2 * np.pi * ti / stride_s)))
+        out.append(
+            body(
+                hip, legs[0], legs[1], trunk_lean=3.0, arms=10.0 * np.sin(2 * np.pi * ti / stride_s)
+            )
+        )
     return out
 
 
@@ -236,5 +264,11 @@ def per_frame_normalised(seq: PoseSequence) -> PoseSequence:
     xy = seq.xy.copy()
     lo, hi = np.nanmin(xy, axis=1, keepdims=True), np.nanmax(xy, axis=1, keepdims=True)
     xy = (xy - lo) / (hi - lo)
-    return PoseSequence(xy=xy, score=np.ones_like(seq.score), times=seq.times,
-                        frame_indices=seq.frame_indices, coords="frame_normalised", source=seq.source)
+    return PoseSequence(
+        xy=xy,
+        score=np.ones_like(seq.score),
+        times=seq.times,
+        frame_indices=seq.frame_indices,
+        coords="frame_normalised",
+        source=seq.source,
+    )

@@ -1,9 +1,9 @@
 """The exercise gate on the movements the issue names that ../shared/data has no recording of:
 walking, marching on the spot, lunges and kneeling (stickfigure.py builds them from joint-angle
-curves). Each is seen from the front, at 45 degrees, from the side and from behind, with pixel coordinates
-(the hidden far leg barely trusted, as BlazePose reports it) and as a RepCount-style keypoint
-file normalised frame by frame. A squat and a chair squat built the same way must still count,
-so a negative cannot pass merely because the figure is unreadable."""
+curves). Each is seen from the front, at 45 degrees, from the side and from behind, with pixel
+coordinates (the hidden far leg barely trusted, as BlazePose reports it) and as a RepCount-style
+keypoint file normalised frame by frame. A squat and a chair squat built the same way must still
+count, so a negative cannot pass merely because the figure is unreadable."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ from . import stickfigure as figure
 
 VIEWS = [0, 45, 90, 180]
 VIEW_NAMES = {0: "front", 45: "oblique", 90: "side", 180: "back"}
-SQUATS = {"squats": lambda: figure.squats(5), "chair squats": lambda: figure.squats(5, 95.0, pause_s=1.0)}
+SQUATS = {
+    "squats": lambda: figure.squats(5),
+    "chair squats": lambda: figure.squats(5, 95.0, pause_s=1.0),
+}
 
 
 def analyse(poses: list[np.ndarray], yaw: int, as_file: Path | None) -> AnalysisResult:
@@ -27,7 +30,9 @@ def analyse(poses: list[np.ndarray], yaw: int, as_file: Path | None) -> Analysis
     if as_file is None:
         return analyze_sequence(seq)
     flat = figure.per_frame_normalised(seq).xy
-    np.save(as_file, np.concatenate([flat, np.zeros(flat.shape[:2] + (1,))], axis=-1).astype(np.float32))
+    np.save(
+        as_file, np.concatenate([flat, np.zeros(flat.shape[:2] + (1,))], axis=-1).astype(np.float32)
+    )
     return analyze_file(as_file)
 
 
@@ -35,7 +40,9 @@ def analyse(poses: list[np.ndarray], yaw: int, as_file: Path | None) -> Analysis
 @pytest.mark.parametrize("yaw", VIEWS)
 @pytest.mark.parametrize("movement", sorted(figure.MOVEMENTS))
 def test_non_squat_movements_give_no_squats(movement: str, yaw: int, as_npy: bool, tmp_path: Path):
-    result = analyse(figure.MOVEMENTS[movement](), yaw, tmp_path / f"{movement}.npy" if as_npy else None)
+    result = analyse(
+        figure.MOVEMENTS[movement](), yaw, tmp_path / f"{movement}.npy" if as_npy else None
+    )
     assert result.rep_count == 0 and not result.squat_detected, (movement, yaw, result.warnings)
     assert any("No squat was seen" in w for w in result.warnings)
 
@@ -43,7 +50,9 @@ def test_non_squat_movements_give_no_squats(movement: str, yaw: int, as_npy: boo
 @pytest.mark.parametrize("as_npy", [False, True], ids=["pixels", "repcount_npy"])
 @pytest.mark.parametrize("yaw", VIEWS)
 @pytest.mark.parametrize("movement", sorted(SQUATS))
-def test_squats_built_the_same_way_are_counted(movement: str, yaw: int, as_npy: bool, tmp_path: Path):
+def test_squats_built_the_same_way_are_counted(
+    movement: str, yaw: int, as_npy: bool, tmp_path: Path
+):
     result = analyse(SQUATS[movement](), yaw, tmp_path / "squats.npy" if as_npy else None)
     assert result.rep_count == 5, (movement, yaw, result.warnings)
     if not as_npy:  # per-frame normalisation loses the aspect ratio the view is read from

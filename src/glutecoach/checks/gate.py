@@ -43,8 +43,8 @@ class GateFeatures:
     legs_together: float = float("nan")  # rank correlation of the two legs' bend over the rep
 
 
-def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float, depth: float = float("nan"),
-                  th: GateThresholds = GATE) -> GateFeatures:
+def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
+                  depth: float = float("nan"), th: GateThresholds = GATE) -> GateFeatures:
     """leg_ratios: (T, 2) thigh/shin vertical ratio per leg (kinematics.angles.leg_ratio);
     depth: the rep's thigh_rise at the bottom (reps.RepWindow.depth)."""
     heights, trunk_shin, leans = [], [], []
