@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -181,9 +182,9 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     for k, (w, standing) in enumerate(windows):
         nxt = windows[k + 1][0].start if k + 1 < len(windows) else len(seq) - 1
         prev = windows[k - 1][0].end if k else 0
-        ctx, why = gate_rep(sig.xy, seq.times, combined, sig.leg_ratios, standing, w, prev, nxt,
-                            seq.coords, view, previous_passed)
-        previous_passed = why is None
+        ctx, why, own = gate_rep(sig.xy, seq.times, combined, sig.leg_ratios, standing, w, prev,
+                                 nxt, seq.coords, view, previous_passed)
+        previous_passed = own is None
         if why:
             rejected.append(why)
             continue
@@ -204,24 +205,38 @@ def _view(seq: PoseSequence, sig: Signals, standing: float) -> View:
     return classify_view(sig.xy, seq.score, tops if len(tops) >= 5 else None)
 
 
+class GateOutcome(NamedTuple):
+    """The rep's context; why the squat gate turned it away (None when it passes); and why the
+    rep's own features failed, regardless of the rep before it (None when they pass), which is
+    what the next chained rep is judged against."""
+
+    ctx: RepContext
+    why: str | None
+    own: str | None
+
+
 def gate_rep(xy: npt.NDArray[np.float64], times: npt.NDArray[np.float64],
              combined: npt.NDArray[np.float64], leg_ratios: npt.NDArray[np.float64], standing: float,
              w: RepWindow, prev_end: int, next_start: int, coords: CoordKind,
-             view: View, previous_passed: bool = True) -> tuple[RepContext, str | None]:
-    """The rep's context (standing looked for in the ``REPS.standing_lookback_s`` seconds before
-    it, but not before the previous rep's end; lockout before ``next_start``) and why the squat
-    gate turned it away (None when it passes). Shared by file analysis and the live coach
-    (stream.py). The lookback is in seconds, not frames: sampled video and a live camera do not
-    deliver frames at one steady rate. A rep chained to the previous one (reps.RepWindow.chained:
-    no full standing in between) is a squat only if that one was: its own "top" is the previous
-    rep's unfinished one, where a swinging or tumbling body can look upright by chance."""
+             view: View, previous_passed: bool = True) -> GateOutcome:
+    """Gate one rep: standing is looked for in the ``REPS.standing_lookback_s`` seconds before
+    it, but not before the previous rep's end (``prev_end``); lockout before ``next_start``.
+    Shared by file analysis and the live coach (stream.py). The lookback is in seconds, not
+    frames: sampled video and a live camera do not deliver frames at one steady rate.
+
+    A rep chained to the previous counted one (reps.RepWindow.chained, and starting where that
+    one ended: no full standing in between) is a squat only if that one's own features passed
+    (``previous_passed``): its "top" is the previous rep's unfinished one, where a swinging or
+    tumbling body can look upright by chance. Only the rep right after a failure is affected,
+    so one doubtful rep cannot cost the rest of a fast set."""
     lookback_from = int(np.searchsorted(times, times[w.start] - REPS.standing_lookback_s))
     before = most_upright(combined, max(prev_end, lookback_from), w.start)
     ctx = RepContext(xy, times, w.start, w.bottom, w.end, rep_top(combined, standing, w.end, next_start),
                      coords, view, top_before=before)
-    if w.chained and not previous_passed:
-        return ctx, "part of a movement that was not a squat"
-    return ctx, squat_gate(gate_features(ctx, leg_ratios, standing, w.depth))
+    own = squat_gate(gate_features(ctx, leg_ratios, standing, w.depth))
+    if w.chained and w.start == prev_end and not previous_passed:
+        return GateOutcome(ctx, "part of a movement that was not a squat", own)
+    return GateOutcome(ctx, own, own)
 
 
 def rep_top(combined: npt.NDArray[np.float64], standing: float, end: int, nxt: int) -> int:

@@ -116,6 +116,7 @@ class RepCounter:
             if rise <= th.exit_ascent:
                 self.phase = Phase.TOP
                 self._last_top = (position, time_s)
+                self._enter, self._short_top = th.enter_descent, False  # a fresh start
             return None
         if self.phase is Phase.TOP:
             if rise <= th.top_level or self._last_top is None:
@@ -175,7 +176,7 @@ class RepCounter:
         # A rep that ended short of standing: the next one starts only once the signal falls the
         # same hysteresis gap below where this one ended.
         gap = self.th.enter_descent - self.th.exit_ascent
-        self._enter = max(self.th.enter_descent, self._exit_level() + gap)
+        self._enter = max(self.th.enter_descent, self._end_rise + gap)
         self._short_top = self._end_rise > self.th.exit_ascent
         self._last_top = (w.end, w.end_s)
         start_s, depth, th = w.start_s, w.depth, self.th

@@ -67,7 +67,7 @@ class LiveCoach:
     _cue: str | None = None
     _closed: bool = False
     _last_end: int = 0
-    _last_passed: bool = True  # the previous movement passed the squat gate
+    _last_passed: bool = True  # the previous movement's own features passed the squat gate
 
     def push_image(self, image_rgb: npt.NDArray[np.uint8], t_s: float) -> LiveUpdate:
         """Run the pose model on one RGB frame and update the set."""
@@ -129,9 +129,9 @@ class LiveCoach:
             warnings.simplefilter("ignore", RuntimeWarning)
             view = classify_view(xy, np.asarray(self._score))
             combined = np.asarray(self._combined)
-            ctx, why = gate_rep(xy, times, combined, ratios, standing, window, self._last_end,
-                                len(times) - 1, "pixels", view, self._last_passed)
-            self._last_end, self._last_passed = window.end, why is None
+            ctx, why, own = gate_rep(xy, times, combined, ratios, standing, window, self._last_end,
+                                     len(times) - 1, "pixels", view, self._last_passed)
+            self._last_end, self._last_passed = window.end, own is None
             if why:
                 return None, why
             rep = judge_rep(self._sequence(), ctx, len(self.reps))

@@ -68,8 +68,10 @@ def test_errors_are_one_line_exit_2(tmp_path: Path):
 
 def test_unwritable_outputs_fail_in_one_line_before_the_analysis(tmp_path: Path):
     keypoints = str(QOM / "J_01.npy")
+    (tmp_path / "afile").write_text("x")
     for option, target in (("--json", tmp_path / "no" / "r.json"), ("--csv", tmp_path / "no" / "f.csv"),
-                           ("--json", tmp_path)):
+                           ("--json", tmp_path), ("--json", tmp_path / "afile" / "r.json"),
+                           ("--json", tmp_path / ("b" * 300 + ".json"))):
         run = cli("analyze", keypoints, option, str(target))
         assert run.returncode == 2, (option, target, run.stderr)
         assert "Traceback" not in run.stderr
@@ -95,6 +97,16 @@ def test_a_failed_write_keeps_the_older_file_and_leaves_no_partial_one(tmp_path:
     assert target.read_text() == "old" and sorted(tmp_path.iterdir()) == [target]
     write_text_atomically(target, "new")
     assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o640
+    # A link is followed: its target gets the new content, the link stays a link.
+    link = tmp_path / "latest.json"
+    link.symlink_to(target)
+    write_text_atomically(link, "newer")
+    assert link.is_symlink() and target.read_text() == "newer"
+    # A name as long as the file system allows still works (the temporary name is short).
+    longest = tmp_path / ("c" * 250 + ".csv")
+    write_text_atomically(longest, "ok")
+    assert longest.read_text() == "ok"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, link.name, longest.name])
     fresh = tmp_path / "deeper" / "fresh.json"
     write_text_atomically(fresh, "{}", create_parents=True)
     umask = os.umask(0o022)

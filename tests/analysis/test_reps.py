@@ -64,6 +64,17 @@ def test_fast_reps_stopping_short_of_standing_are_counted_one_by_one():
     assert run(wobble)[0] == []
 
 
+def test_after_a_deep_rep_and_a_brief_stand_a_shallow_squat_still_counts():
+    # The raised entry level after a rep that ended short of standing must not outlive it: once
+    # the person stands (even briefly, or after being lost from view), a shallow squat counts.
+    down = 1 - np.sin(np.linspace(0, np.pi, 30)) ** 2
+    deep, shallow = 1 - 1.0 * (1 - down), 1 - 0.33 * (1 - down)
+    brief = np.concatenate([np.ones(30), deep, np.ones(4), shallow, np.ones(30)])
+    assert len(run(brief, fps=7.5)[0]) == 2
+    lost = np.concatenate([np.ones(30), deep, np.full(30, np.nan), np.ones(10), shallow, np.ones(30)])
+    assert len(run(lost, fps=10)[0]) == 2
+
+
 def test_real_back_to_back_reps_are_separated():
     # QoM S_01 opens with five reps labelled "correct" back to back (frames 188-442) whose tops
     # stop short of the standing the person showed before the set; they used to merge into two.
