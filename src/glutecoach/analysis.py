@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -110,8 +110,7 @@ def load_sequence(
     for k, band in enumerate(regions):
         factory = estimator_factory if band is None else cropped_factory(estimator_factory, band)
         part = None if progress is None else _part_progress(progress, k, len(regions))
-        # estimate_video_poses sets the decoded frame count on the info it gets: a copy each pass.
-        seq = estimate_video_poses(path, replace(info), factory, every_frame=options.every_frame,
+        seq = estimate_video_poses(path, info, factory, every_frame=options.every_frame,
                                    progress=part)
         candidates.append(backfill(path, seq, factory))
     return _exerciser(candidates, regions)
@@ -231,7 +230,7 @@ def gate_rep(xy: npt.NDArray[np.float64], times: npt.NDArray[np.float64],
     so one doubtful rep cannot cost the rest of a fast set."""
     lookback_from = int(np.searchsorted(times, times[w.start] - REPS.standing_lookback_s))
     before = most_upright(combined, max(prev_end, lookback_from), w.start)
-    ctx = RepContext(xy, times, w.start, w.bottom, w.end, rep_top(combined, standing, w.end, next_start),
+    ctx = RepContext(xy, times, w.start, w.bottom, w.end, rep_top(combined, w.end, next_start),
                      coords, view, top_before=before)
     own = squat_gate(gate_features(ctx, leg_ratios, standing, w.depth))
     if w.chained and w.start == prev_end and not previous_passed:
@@ -239,19 +238,17 @@ def gate_rep(xy: npt.NDArray[np.float64], times: npt.NDArray[np.float64],
     return GateOutcome(ctx, own, own)
 
 
-def rep_top(combined: npt.NDArray[np.float64], standing: float, end: int, nxt: int) -> int:
+def rep_top(combined: npt.NDArray[np.float64], end: int, nxt: int) -> int:
     """The most upright frame between this rep's end and the next rep's start (lockout)."""
-    window = combined[end : max(end + 1, nxt)]
-    if not np.isfinite(window).any():
-        return end
-    return end + int(np.nanargmax(window))
+    return most_upright(combined, end, max(end, nxt - 1), fallback=end)
 
 
-def most_upright(combined: npt.NDArray[np.float64], lo: int, hi: int) -> int:
-    """The frame in [lo, hi] with the straightest legs (highest leg ratio); hi if none seen."""
+def most_upright(combined: npt.NDArray[np.float64], lo: int, hi: int, fallback: int | None = None) -> int:
+    """The frame in [lo, hi] with the straightest legs (highest leg ratio); ``fallback`` (hi by
+    default) if none was seen."""
     window = combined[lo : hi + 1]
     if not np.isfinite(window).any():
-        return hi
+        return hi if fallback is None else fallback
     return lo + int(np.nanargmax(window))
 
 

@@ -77,8 +77,6 @@ class RepCounter:
         self.rejected: list[Rejected] = []
         self.rise = float("nan")
         self._enter = thresholds.enter_descent  # raised after a rep that ended short of standing
-        self._short_top = False  # the last rep ended short of standing, not stood up since
-        self._chained = False  # the current descent began at such a top
         self._end_rise = 0.0  # thigh_rise where the pending rep ended
 
     @property
@@ -116,20 +114,18 @@ class RepCounter:
             if rise <= th.exit_ascent:
                 self.phase = Phase.TOP
                 self._last_top = (position, time_s)
-                self._enter, self._short_top = th.enter_descent, False  # a fresh start
+                self._enter = th.enter_descent  # a fresh start
             return None
         if self.phase is Phase.TOP:
             if rise <= th.top_level or self._last_top is None:
                 self._last_top = (position, time_s)
             if rise <= th.exit_ascent:
                 self._enter = th.enter_descent  # fully up again: the usual hysteresis
-                self._short_top = False
                 if upright:
                     self._remember_standing(time_s, leg_ratio)
             if rise > self._enter:
                 self.phase = Phase.DOWN
                 self._bottom = (position, time_s, rise)
-                self._chained = self._short_top
             return None
         # DOWN
         assert self._bottom is not None and self._last_top is not None
@@ -148,7 +144,7 @@ class RepCounter:
         if self._pending is None:
             self._pending = RepWindow(self._last_top[0], self._bottom[0], position,
                                       self._last_top[1], self._bottom[1], time_s, self._bottom[2],
-                                      chained=self._chained)
+                                      chained=self._short_top)
             self._end_rise = rise
         # Right after the person was lost, pose models place joints badly for a few frames:
         # a top reached then must hold before it ends the rep.
@@ -156,6 +152,12 @@ class RepCounter:
         if near_gap and time_s - self._pending.end_s < th.confirm_top_s:
             return None
         return self._close()
+
+    @property
+    def _short_top(self) -> bool:
+        """The last rep ended short of standing and the person has not stood up since (the
+        entry level is raised exactly then); a descent that begins now is chained to it."""
+        return self._enter > self.th.enter_descent
 
     def _exit_level(self) -> float:
         """Back at the top: within ``exit_ascent`` of standing, or, after a deep bend, most of
@@ -177,7 +179,6 @@ class RepCounter:
         # same hysteresis gap below where this one ended.
         gap = self.th.enter_descent - self.th.exit_ascent
         self._enter = max(self.th.enter_descent, self._end_rise + gap)
-        self._short_top = self._end_rise > self.th.exit_ascent
         self._last_top = (w.end, w.end_s)
         start_s, depth, th = w.start_s, w.depth, self.th
         duration = w.end_s - start_s
@@ -192,7 +193,6 @@ class RepCounter:
     def _restart(self) -> None:
         self.phase = Phase.UNKNOWN
         self._enter = self.th.enter_descent
-        self._short_top = False
         self._standing.clear()
         self._reference = self.th.standing_ratio_prior
         self._bottom = None

@@ -37,7 +37,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -283,13 +283,13 @@ def estimate_video_poses(
                              np.asarray(score_list).reshape(-1, N_JOINTS), n)
     t = np.asarray(times, dtype=np.float64)
     t = t - t[0] if n else t
-    info.frames = n
-    info.duration_s = float(t[-1] + (t[-1] / max(n - 1, 1))) if n > 1 else info.duration_s
+    duration = float(t[-1] + (t[-1] / max(n - 1, 1))) if n > 1 else info.duration_s
+    source = replace(info, frames=n, duration_s=duration)  # what decoded, not what the header said
     stats.frames, stats.pose_frames, stats.sampled = n, len(sampled), sampled
     stats.segments = len(parts)
     stats.wall_s = time.perf_counter() - started
     return PoseSequence(xy=xy, score=score, times=t, frame_indices=np.arange(n, dtype=np.int64),
-                        coords="pixels", source=info, notes=notes)
+                        coords="pixels", source=source, notes=notes)
 
 
 def _pose_pass(path: Path, info: SourceInfo, estimator_factory: Callable[[], PoseEstimator],

@@ -30,7 +30,6 @@ class Frame:
     index: int
     time_s: float
     image: npt.NDArray[np.uint8] | None  # RGB, rotated upright; None when not requested
-    pts: int | None = None  # presentation timestamp in the stream's time base
 
 
 def probe(path: Path) -> SourceInfo:
@@ -118,9 +117,9 @@ def iter_frames(
                     stream.average_rate or 30
                 )
                 if want is not None and not want(index, t):
-                    yield Frame(index, t, None, frame.pts)
+                    yield Frame(index, t, None)
                     continue
-                yield Frame(index, t, _to_rgb(frame, rotation, max_side), frame.pts)
+                yield Frame(index, t, _to_rgb(frame, rotation, max_side))
         except av.error.FFmpegError as exc:
             if index < 0:
                 raise InputError(f"{path}: the video stream cannot be decoded ({exc})") from None

@@ -23,7 +23,7 @@ import numpy.typing as npt
 from scipy.stats import spearmanr
 
 from glutecoach.checks.context import RepContext
-from glutecoach.kinematics.angles import joint, lean_of_segment
+from glutecoach.kinematics.angles import joint, lean_from_vertical_2d
 from glutecoach.thresholds import GATE, GateThresholds
 
 Array = npt.NDArray[np.float64]
@@ -59,8 +59,8 @@ def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
         trunk_p = ctx.hip_y(p) - float(ctx.mid(p, "left_shoulder", "right_shoulder")[1])
         trunk_shin.append(trunk_p / shin if shin > 0 else np.nan)
         if legs_in_pixels:
-            leans.append(float(lean_of_segment(ctx.mid(p, "left_hip", "right_hip"),
-                                               ctx.mid(p, "left_shoulder", "right_shoulder"))))
+            leans.append(float(lean_from_vertical_2d(ctx.mid(p, "left_hip", "right_hip"),
+                                                     ctx.mid(p, "left_shoulder", "right_shoulder"))))
     b = ctx.bottom
     span_b = ctx.ankle_y(b) - ctx.body_top_y(b)
     trunk = (ctx.hip_y(b) - float(ctx.mid(b, "left_shoulder", "right_shoulder")[1])) / span_b if span_b > 0 else np.nan

@@ -102,8 +102,6 @@ def combine_legs(ratios: Array, score: Array | None) -> Array:
         warnings.simplefilter("ignore", RuntimeWarning)  # frames where neither leg was seen
         if score is None:
             return np.nanmean(ratios, axis=1)
-        from glutecoach.skeleton import J
-
         vis = np.stack([np.min(score[:, [J[f"{s}_hip"], J[f"{s}_knee"], J[f"{s}_ankle"]]], axis=1)
                         for s in ("left", "right")], axis=1)
         weight = np.clip((vis - 0.3) / 0.5, 0.0, 1.0) ** 2
@@ -116,17 +114,10 @@ def combine_legs(ratios: Array, score: Array | None) -> Array:
 def legs_upright(xy: Array, max_lean_deg: float = 35.0) -> npt.NDArray[np.bool_]:
     """Per frame: the hips-to-ankles line within ``max_lean_deg`` of vertical, hips on top.
     True where unknown (nothing to say against it)."""
-    hips = (joint(xy, "left_hip") + joint(xy, "right_hip")) / 2
-    ankles = (joint(xy, "left_ankle") + joint(xy, "right_ankle")) / 2
-    lean = lean_of_segment(ankles, hips)
+    lean = lean_from_vertical_2d(midpoint(xy, "left_ankle", "right_ankle"),
+                                 midpoint(xy, "left_hip", "right_hip"))
     with np.errstate(invalid="ignore"):
         return ~(lean > max_lean_deg)
-
-
-def lean_of_segment(lower: Array, upper: Array) -> Array:
-    """Angle of the lower->upper segment from straight up, degrees (0 upright, 90 flat)."""
-    d = upper - lower
-    return np.degrees(np.arctan2(np.abs(d[..., 0]), -d[..., 1]))
 
 
 def fppa(xy: Array, side: str) -> Array:
