@@ -181,7 +181,8 @@ class ScreeningResult:
 # --- validation ---------------------------------------------------------------------------------
 
 
-def _int(value: Any, field_name: str, low: int, high: int) -> int:
+def whole_number(value: Any, field_name: str, low: int, high: int) -> int:
+    """``value`` if it is an int in [low, high] (not a bool), else :class:`InvalidField`."""
     # bool is an int in Python; a "true" pain score is a mistake, not a 1.
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidField(field_name, f"must be a whole number {low}-{high}, got {value!r}")
@@ -255,17 +256,17 @@ def parse_answers(data: Any) -> Answers:
     return Answers(
         red_flags=_parse_red_flags(_require(data, "red_flags")),
         start_back=parse_start_back(_require(data, "start_back")),
-        pain_back=_int(
+        pain_back=whole_number(
             _require(pain, "back", "pain."), "pain.back", rules.PAIN_MIN, rules.PAIN_MAX
         ),
-        pain_knee=_int(
+        pain_knee=whole_number(
             _require(pain, "knee", "pain."), "pain.knee", rules.PAIN_MIN, rules.PAIN_MAX
         ),
-        age=_int(_require(data, "age"), "age", 16, 120),
+        age=whole_number(_require(data, "age"), "age", 16, 120),
         sitting_hours_per_day=_number(
             _require(data, "sitting_hours_per_day"), "sitting_hours_per_day", 0, 24
         ),
-        active_days_per_week=_int(
+        active_days_per_week=whole_number(
             _require(data, "active_days_per_week"), "active_days_per_week", 0, 7
         ),
         previous_injury=str(injury),

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from glutecoach.coaching import rules
-from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.programme import TOP_LEVEL, ProgrammeState
+from glutecoach.coaching.screening import whole_number
 from glutecoach.store import service
 from glutecoach.store.appointments import NotFound
 from glutecoach.store.columns import utc_now
@@ -41,12 +41,6 @@ def patient_of(session: Session, clinician: Person, patient_id: int) -> Person:
     return person
 
 
-def _whole(value: int, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidField(name, f"must be a whole number {low}-{high}, got {value!r}")
-    return value
-
-
 def adjust_programme(
     session: Session,
     patient: Person,
@@ -61,23 +55,14 @@ def adjust_programme(
 ) -> Programme:
     """Set the patient's programme by hand: a new programme row (history is kept)."""
     state = ProgrammeState(
-        level=_whole(level, "level", 0, TOP_LEVEL),
-        target_reps=_whole(target_reps, "target_reps", 1, 50),
-        sets=_whole(sets, "sets", 1, max(rules.ACSM_SETS_MAX, 5)),
-        sessions_per_week=_whole(sessions_per_week, "sessions_per_week", 1, 7),
+        level=whole_number(level, "level", 0, TOP_LEVEL),
+        target_reps=whole_number(target_reps, "target_reps", 1, 50),
+        sets=whole_number(sets, "sets", 1, max(rules.ACSM_SETS_MAX, 5)),
+        sessions_per_week=whole_number(sessions_per_week, "sessions_per_week", 1, 7),
     )
     why = reason.strip() or "adjusted by the clinician"
-    row = Programme(
-        person_id=patient.id,
-        screening_id=(s.id if (s := service.latest_screening(session, patient)) else None),
-        started_at=now or utc_now(),
-        level=state.level,
-        current_exercise=state.exercise,
-        target_reps=state.target_reps,
-        sets=state.sets,
-        sessions_per_week=state.sessions_per_week,
-        reason=f"{why} ({clinician.name})"[:2000],
-    )
+    row = service.new_programme(patient, state, f"{why} ({clinician.name})"[:2000], now or utc_now(),
+                                service.latest_screening(session, patient))
     session.add(row)
     session.flush()
     return row

@@ -38,7 +38,7 @@ from glutecoach.coaching.progress import (
     SetSummary,
     pain_trend,
 )
-from glutecoach.coaching.screening import Answers, ScreeningResult
+from glutecoach.coaching.screening import Answers, ScreeningResult, whole_number
 from glutecoach.coaching.sets import SetCounts, json_safe
 from glutecoach.store.columns import utc_now
 from glutecoach.store.models import (
@@ -225,9 +225,10 @@ def _state(programme: Programme) -> ProgrammeState:
     )
 
 
-def _new_programme(
+def new_programme(
     person: Person, state: ProgrammeState, reason: str, now: datetime, screening: Screening | None
 ) -> Programme:
+    """A programme row (not yet added to the session): every change starts a new one."""
     return Programme(
         person_id=person.id,
         screening_id=screening.id if screening else None,
@@ -310,12 +311,12 @@ def build_plan(session: Session, person: Person, *, now: datetime | None = None)
         # 'plan' still count towards the rules.
         start = screening.cleared_at or screening.taken_at
         state = initial_state(screening.starting_level or 0)
-        programme = _new_programme(person, state, "start, from the screening", start, screening)
+        programme = new_programme(person, state, "start, from the screening", start, screening)
         session.add(programme)
         session.flush()
     decision = decide(_state(programme), session_history(session, person, programme))
     if decision.action in ("progress", "step_back"):
-        programme = _new_programme(person, decision.state, decision.reason, now, screening)
+        programme = new_programme(person, decision.state, decision.reason, now, screening)
         session.add(programme)
         session.flush()
     return PlanOutcome(
@@ -334,13 +335,7 @@ def check_pain(value: int | None, field_name: str) -> int | None:
     """``value`` if it is None or a whole number 0-10, else :class:`InvalidField`."""
     if value is None:
         return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or not (rules.PAIN_MIN <= value <= rules.PAIN_MAX)
-    ):
-        raise InvalidField(field_name, f"must be a whole number 0-10, got {value!r}")
-    return value
+    return whole_number(value, field_name, rules.PAIN_MIN, rules.PAIN_MAX)
 
 
 def todays_session(session: Session, person: Person, now: datetime) -> TrainingSession:
