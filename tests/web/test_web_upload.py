@@ -137,3 +137,26 @@ def test_interrupted_jobs_fail_cleanly_after_a_restart(app: FastAPI, users: User
     got = pat.get(f"/api/analyses/{job_id}").json()
     assert got["status"] == "failed" and "restarted" in got["error"]
     assert not stray.exists()
+
+
+def test_a_job_submitted_before_the_runner_started_is_analysed_not_failed(
+        app: FastAPI, users: Users, settings: Settings) -> None:
+    # An app used without its lifespan (the runner never started): submitting must start the
+    # worker threads only. Restart recovery would mark this very job as failed.
+    from glutecoach.store.models import AnalysisJob
+    from glutecoach.web.jobs import JobRunner
+
+    pat = users.patient()
+    upload = settings.uploads_dir / "not-a-video"
+    upload.write_bytes(b"x")
+    with app.state.db.session_scope() as s:
+        job = AnalysisJob(person_id=pat.me["id"], status="queued", progress=0.0,
+                          original_name="x.mp4", upload_path=str(upload), keep_video=False)
+        s.add(job)
+        s.flush()
+        job_id = job.id
+    runner = JobRunner(app.state.db, settings)
+    runner.submit(job_id)
+    runner.stop()  # waits for the job
+    got = pat.get(f"/api/analyses/{job_id}").json()
+    assert got["status"] == "failed" and "restarted" not in got["error"], got

@@ -52,9 +52,13 @@ class JobRunner:
         """Recover from a restart, purge expired videos and start the worker threads."""
         self.recover()
         self.purge_expired_videos()
-        self._pool = ThreadPoolExecutor(
-            max_workers=max(1, self.settings.analysis_workers), thread_name_prefix="analysis"
-        )
+        self._ensure_pool()
+
+    def _ensure_pool(self) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                max_workers=max(1, self.settings.analysis_workers), thread_name_prefix="analysis"
+            )
 
     def stop(self) -> None:
         if self._pool is not None:
@@ -62,8 +66,9 @@ class JobRunner:
             self._pool = None
 
     def submit(self, job_id: int) -> None:
-        if self._pool is None:  # not started (e.g. app used without its lifespan)
-            self.start()
+        # Not started (an app used without its lifespan): only the threads are needed. Recovery
+        # must not run here, or it would fail the job just queued.
+        self._ensure_pool()
         assert self._pool is not None
         self._pool.submit(self.run, job_id)
 
