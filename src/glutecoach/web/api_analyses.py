@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from glutecoach.coaching.errors import InvalidField
+from glutecoach.store import clinic
 from glutecoach.store.models import AnalysisJob, ExerciseSet, Person
 from glutecoach.store.service import check_pain
 from glutecoach.web.deps import Db, Patient, RecordId, User, require_fetch
@@ -135,10 +136,11 @@ def visible_job(db: Session, user: Person, job_id: int) -> AnalysisJob:
     if job is not None:
         if job.person_id == user.id:
             return job
-        if user.role == "clinician":
-            owner = db.get(Person, job.person_id)
-            if owner is not None and owner.clinician_id == user.id:
-                return job
+        try:
+            clinic.patient_of(db, user, job.person_id)  # the one rule for "their patient"
+            return job
+        except clinic.NotFound:
+            pass
     raise HTTPException(404, "no such analysis")
 
 

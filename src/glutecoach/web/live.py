@@ -173,7 +173,6 @@ def _save(ws: WebSocket, person_id: int, result: Any, pain_before: int | None = 
             raise LookupError("this account no longer exists")
         row = log_analysed_set(session, person, result, pain_before=pain_before,
                                pain_after=pain_after)
-        session.flush()
         return {"id": int(row.id), "reps": int(row.reps),
                 "form_passing_reps": int(row.form_passing_reps),
                 "form_score": row.form_score, "url": "/progress"}

@@ -261,7 +261,7 @@ def analyses_page(request: Request, user: Patient, db: Db) -> Response:
 @router.get("/analyses/{job_id}")
 def analysis_page(request: Request, job_id: RecordId, user: User, db: Db) -> Response:
     job = visible_job(db, user, job_id)
-    return render(request, "analysis.html", {"job": job_dict(job), "owner_id": job.person_id})
+    return render(request, "analysis.html", {"job": job_dict(job)})
 
 
 # --- pain, progress --------------------------------------------------------------------------
