@@ -13,7 +13,7 @@ for_tests="${GLUTECOACH_FOR_TESTS:-0}"
 if [ "$for_tests" = 1 ] && [ ! -x /usr/bin/chromium ]; then
     need_apt+=(chromium)
 fi
-if { [ "$for_tests" = 1 ] || [ "${GLUTECOACH_WITH_POSTGRES:-0}" = 1 ]; } && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+if [ "$for_tests" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     need_apt+=(postgresql)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,12 +12,9 @@ from glutecoach.analysis import AnalysisOptions
 from glutecoach.cli import _batch, _inputs, _worker
 
 from .conftest import QOM, REPCOUNT
+from .test_cli import cli
 
 GOOD = [QOM / "J_01.npy", QOM / "J_04.npy", REPCOUNT / "stu10_17.npy", REPCOUNT / "stu10_24.npy"]
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "glutecoach.cli", *args], capture_output=True, text=True)
 
 
 @pytest.fixture()

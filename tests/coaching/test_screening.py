@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
@@ -18,12 +17,7 @@ from glutecoach.coaching.screening import (
 )
 
 EXAMPLE: dict[str, Any] = example_answers()
-
-
-def answers(**changes: Any) -> dict[str, Any]:
-    data = copy.deepcopy(EXAMPLE)
-    data.update(changes)
-    return data
+answers = example_answers  # a fresh copy with some answers changed
 
 
 def test_issue_example_is_low_risk_and_allowed() -> None:

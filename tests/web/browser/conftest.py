@@ -79,12 +79,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     # The app as a patient or clinic runs it: `glutecoach serve` (uvicorn with its defaults).
     serve = [sys.executable, "-m", "glutecoach.cli", "serve", "--host", "127.0.0.1",
              "--port", str(port)]
-    has_serve = subprocess.run([*serve[:4], "--help"], capture_output=True, env=env,
-                               timeout=60, check=False).returncode == 0
-    command = serve if has_serve else [
-        sys.executable, "-m", "uvicorn", "--factory", "glutecoach.web.app:create_app",
-        "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(command, cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(serve, cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     import httpx
