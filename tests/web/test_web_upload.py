@@ -120,19 +120,24 @@ def test_upload_size_limit(settings: Settings, videos: Path) -> None:
         app.state.db.dispose()
 
 
-def test_interrupted_jobs_fail_cleanly_after_a_restart(app: FastAPI, users: Users,
-                                                       settings: Settings) -> None:
+def _stored_job(app: FastAPI, person_id: int, upload: Path, status: str) -> int:
+    """A job row pointing at a small file that is not a video; returns its id."""
     from glutecoach.store.models import AnalysisJob
 
-    pat = users.patient()
-    stray = settings.uploads_dir / "deadbeef"
-    stray.write_bytes(b"x")
+    upload.write_bytes(b"x")
     with app.state.db.session_scope() as s:
-        job = AnalysisJob(person_id=pat.me["id"], status="running", progress=0.4,
-                          original_name="x.mp4", upload_path=str(stray), keep_video=False)
+        job = AnalysisJob(person_id=person_id, status=status, progress=0.0,
+                          original_name="x.mp4", upload_path=str(upload), keep_video=False)
         s.add(job)
         s.flush()
-        job_id = job.id
+        return int(job.id)
+
+
+def test_interrupted_jobs_fail_cleanly_after_a_restart(app: FastAPI, users: Users,
+                                                       settings: Settings) -> None:
+    pat = users.patient()
+    stray = settings.uploads_dir / "deadbeef"
+    job_id = _stored_job(app, pat.me["id"], stray, "running")
     app.state.jobs.recover()
     got = pat.get(f"/api/analyses/{job_id}").json()
     assert got["status"] == "failed" and "restarted" in got["error"]
@@ -143,18 +148,10 @@ def test_a_job_submitted_before_the_runner_started_is_analysed_not_failed(
         app: FastAPI, users: Users, settings: Settings) -> None:
     # An app used without its lifespan (the runner never started): submitting must start the
     # worker threads only. Restart recovery would mark this very job as failed.
-    from glutecoach.store.models import AnalysisJob
     from glutecoach.web.jobs import JobRunner
 
     pat = users.patient()
-    upload = settings.uploads_dir / "not-a-video"
-    upload.write_bytes(b"x")
-    with app.state.db.session_scope() as s:
-        job = AnalysisJob(person_id=pat.me["id"], status="queued", progress=0.0,
-                          original_name="x.mp4", upload_path=str(upload), keep_video=False)
-        s.add(job)
-        s.flush()
-        job_id = job.id
+    job_id = _stored_job(app, pat.me["id"], settings.uploads_dir / "not-a-video", "queued")
     runner = JobRunner(app.state.db, settings)
     runner.submit(job_id)
     runner.stop()  # waits for the job
