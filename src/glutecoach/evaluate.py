@@ -14,8 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from glutecoach.analysis import AnalysisOptions, analyze_file
-from glutecoach.types import AnalysisResult
+import json
+from dataclasses import asdict
+
+import numpy as np
+
+from glutecoach.analysis import AnalysisOptions, analyze_sequence, load_sequence
+from glutecoach.types import AnalysisResult, PoseSequence, SourceInfo
 
 QOM_FAULTS = {
     "incorrect_not_low": "depth_above_parallel",
@@ -54,33 +59,88 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(fh)
 
 
+# Bump when the pose stage's output changes, so a pose cache made by older code is not used.
+POSE_CACHE_VERSION = "2"
+
+
+class PoseCache:
+    """Landmarks of each input kept in a folder between evaluation runs, so that work on the
+    later stages (reps, gate, checks) does not wait for the pose model each time. Keyed by the
+    input's name, size and modification time and by the options that change the pose stage."""
+
+    def __init__(self, folder: Path | None, options: AnalysisOptions):
+        self.folder, self.options = folder, options
+
+    def _key(self, path: Path) -> Path | None:
+        if self.folder is None:
+            return None
+        st = path.stat()
+        tag = f"v{POSE_CACHE_VERSION}-{int(self.options.every_frame)}-{st.st_size}-{st.st_mtime_ns}"
+        return self.folder / f"{path.name}.{tag}.npz"
+
+    def load(self, path: Path) -> PoseSequence:
+        key = self._key(path)
+        if key is not None and key.exists():
+            return _read_sequence(key)
+        seq = load_sequence(path, self.options)
+        if key is not None:
+            key.parent.mkdir(parents=True, exist_ok=True)
+            _write_sequence(key, seq)
+        return seq
+
+    def analyze(self, path: Path) -> AnalysisResult:
+        return analyze_sequence(self.load(path))
+
+
+def _write_sequence(path: Path, seq: PoseSequence) -> None:
+    meta = {"coords": seq.coords, "source": asdict(seq.source), "people_in_view": seq.people_in_view,
+            "notes": seq.notes}
+    arrays = {"xy": seq.xy, "score": seq.score, "times": seq.times, "frame_indices": seq.frame_indices}
+    if seq.world is not None:
+        arrays["world"] = seq.world
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, meta=np.array(json.dumps(meta)), **arrays)
+    tmp.replace(path)
+
+
+def _read_sequence(path: Path) -> PoseSequence:
+    with np.load(path) as z:
+        meta = json.loads(str(z["meta"]))
+        return PoseSequence(xy=z["xy"], score=z["score"], times=z["times"],
+                            frame_indices=z["frame_indices"], coords=meta["coords"],
+                            source=SourceInfo(**meta["source"]), people_in_view=meta["people_in_view"],
+                            notes=meta["notes"], world=z["world"] if "world" in z.files else None)
+
+
 def evaluate(root: Path, options: AnalysisOptions = AnalysisOptions(),
-             on_item: Callable[[str], None] | None = None) -> Evaluation:
+             on_item: Callable[[str], None] | None = None, pose_cache: Path | None = None) -> Evaluation:
     ev = Evaluation()
     tick = on_item or (lambda name: None)
+    cache = PoseCache(pose_cache, options)
     videos = root / "videos" / "truth.csv"
     if videos.exists():
         for row in _rows(videos):
             tick(row["file"])
-            res = analyze_file(root / "videos" / row["file"], options)
+            res = cache.analyze(root / "videos" / row["file"])
             accept = {int(a) for a in row["accept"].split("|")}
-            ev.videos.append({"file": row["file"], "exercise": row["exercise"], "view": row.get("view"),
+            ev.videos.append({"file": row["file"], "source": row.get("source", ""),
+                              "exercise": row["exercise"], "view": row.get("view"),
                               "truth": int(row["squat_reps"]), "accept": sorted(accept),
                               "got": res.rep_count, "view_got": res.view, "ok": res.rep_count in accept})
     repcount = root / "keypoints" / "repcount" / "truth.csv"
     if repcount.exists():
         for row in _rows(repcount):
             tick(row["file"])
-            res = analyze_file(root / "keypoints" / "repcount" / row["file"], options)
+            res = cache.analyze(root / "keypoints" / "repcount" / row["file"])
             ev.sequences.append({"file": row["file"], "exercise": row["exercise"],
                                  "truth": int(row["squat_reps"]), "got": res.rep_count})
     labels = root / "keypoints" / "qom" / "labels.csv"
     if labels.exists():
-        _evaluate_qom(root / "keypoints" / "qom", labels, options, ev, tick)
+        _evaluate_qom(root / "keypoints" / "qom", labels, cache, ev, tick)
     return ev
 
 
-def _evaluate_qom(folder: Path, labels: Path, options: AnalysisOptions, ev: Evaluation,
+def _evaluate_qom(folder: Path, labels: Path, cache: PoseCache, ev: Evaluation,
                   tick: Callable[[str], None]) -> None:
     by_file: dict[str, list[dict[str, str]]] = {}
     for row in _rows(labels):
@@ -89,7 +149,7 @@ def _evaluate_qom(folder: Path, labels: Path, options: AnalysisOptions, ev: Eval
     matched = total = 0
     for name, rows in sorted(by_file.items()):
         tick(name)
-        res = analyze_file(folder / name, options)
+        res = cache.analyze(folder / name)
         for row in rows:
             total += 1
             rep = _best_overlap(res, int(row["start_frame"]), int(row["end_frame"]))

@@ -215,6 +215,7 @@ class _Part:
     sampled: list[int] = field(default_factory=list)
     xy: list[npt.NDArray[np.float64]] = field(default_factory=list)
     score: list[npt.NDArray[np.float64]] = field(default_factory=list)
+    world: list[npt.NDArray[np.float64]] = field(default_factory=list)
     stats: SamplingStats = field(default_factory=SamplingStats)
 
 
@@ -267,6 +268,7 @@ def estimate_video_poses(
     sampled = [i for part in parts for i in part.sampled]
     xy_list = [x for part in parts for x in part.xy]
     score_list = [x for part in parts for x in part.score]
+    world_list = [x for part in parts for x in part.world]
     for part in parts:
         stats.pose_s += part.stats.pose_s
         stats.decode_s += part.stats.decode_s
@@ -281,6 +283,9 @@ def estimate_video_poses(
     xy, score = _interpolate(np.asarray(sampled, dtype=np.int64),
                              np.asarray(xy_list).reshape(-1, N_JOINTS, 2),
                              np.asarray(score_list).reshape(-1, N_JOINTS), n)
+    world, _ = _interpolate(np.asarray(sampled, dtype=np.int64),
+                            np.asarray(world_list).reshape(-1, N_JOINTS, 3),
+                            np.asarray(score_list).reshape(-1, N_JOINTS), n)
     t = np.asarray(times, dtype=np.float64)
     t = t - t[0] if n else t
     duration = float(t[-1] + (t[-1] / max(n - 1, 1))) if n > 1 else info.duration_s
@@ -289,7 +294,7 @@ def estimate_video_poses(
     stats.segments = len(parts)
     stats.wall_s = time.perf_counter() - started
     return PoseSequence(xy=xy, score=score, times=t, frame_indices=np.arange(n, dtype=np.int64),
-                        coords="pixels", source=source, notes=notes)
+                        coords="pixels", source=source, notes=notes, world=world)
 
 
 def _pose_pass(path: Path, info: SourceInfo, estimator_factory: Callable[[], PoseEstimator],
@@ -315,10 +320,12 @@ def _pose_pass(path: Path, info: SourceInfo, estimator_factory: Callable[[], Pos
                 if est is None:
                     part.xy.append(np.full((N_JOINTS, 2), np.nan))
                     part.score.append(np.zeros(N_JOINTS))
+                    part.world.append(np.full((N_JOINTS, 3), np.nan))
                     sampler.observe(frame.index, frame.time_s, None, None)
                 else:
                     part.xy.append(est.xy * [w, h])
                     part.score.append(est.score)
+                    part.world.append(np.full((N_JOINTS, 3), np.nan) if est.world is None else est.world)
                     sampler.observe(frame.index, frame.time_s, part.xy[-1], est.score)
             if len(part.times) % 10 == 0:
                 tick(10)
@@ -387,7 +394,8 @@ def _prefetch(path: Path, want: Callable[[int, float], bool], max_side: int, sta
 
 def _interpolate(sampled: npt.NDArray[np.int64], xy: npt.NDArray[np.float64],
                  score: npt.NDArray[np.float64], n: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Landmarks on every frame 0..n-1 from the sampled ones.
+    """Landmarks on every frame 0..n-1 from the sampled ones (``xy`` may carry 2 or 3
+    coordinates per joint).
 
     Between two samples where a joint was found: linear interpolation (confidence: the lower of
     the two). Next to a sample where it was not found, a frame takes its nearer sample, so a
@@ -396,7 +404,7 @@ def _interpolate(sampled: npt.NDArray[np.int64], xy: npt.NDArray[np.float64],
     """
     if len(sampled) == n and (n == 0 or np.array_equal(sampled, np.arange(n))):
         return xy, score
-    out_xy = np.full((n, N_JOINTS, 2), np.nan)
+    out_xy = np.full((n, N_JOINTS, xy.shape[-1]), np.nan)
     out_score = np.zeros((n, N_JOINTS))
     if len(sampled) == 0:
         return out_xy, out_score

@@ -42,7 +42,9 @@ class PoseSequence:
 
     xy: (T, 33, 2) float, NaN where a joint was not found. score: (T, 33) confidence 0-1.
     times: (T,) seconds from the start of the input. frame_indices: (T,) input frame numbers,
-    so a sequence may skip frames (variable frame rate, sampled analysis).
+    so a sequence may skip frames (variable frame rate, sampled analysis). world: (T, 33, 3)
+    metres in the body's frame (pose.base.PoseEstimate.world), NaN where not estimated, or None
+    for input without 3D landmarks (keypoint files).
     """
 
     xy: npt.NDArray[np.float64]
@@ -53,6 +55,7 @@ class PoseSequence:
     source: SourceInfo
     people_in_view: int = 1
     notes: list[str] = field(default_factory=list)
+    world: npt.NDArray[np.float64] | None = None
 
     def __len__(self) -> int:
         return int(self.xy.shape[0])

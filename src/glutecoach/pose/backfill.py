@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from glutecoach.pose.base import PoseEstimator
-from glutecoach.skeleton import J
+from glutecoach.skeleton import N_JOINTS, J
 from glutecoach.types import PoseSequence
 from glutecoach.video import iter_frames
 
@@ -38,6 +38,9 @@ MIN_RUN_S = 0.25  # shorter stretches are bridged by interpolation anyway
 MAX_RUN_S = 3.0  # the tracker is not trusted further than this from its start (and memory holds one stretch)
 WARM_UP_S = 0.3  # frames beyond the good frame fed first, so the tracker is locked on
 RETRACK_RATE_HZ = 15.0  # frames re-tracked per second: close spacing keeps the tracker locked
+
+# (xy, score, world) of one frame or of a whole sequence
+_Arrays = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]
 
 
 def leg_quality(score: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -92,6 +95,7 @@ def backfill(path: Path, seq: PoseSequence, estimator_factory: Callable[[], Pose
             order = list(range(max(0, before - warm), before, step)) + [before]
             plans.append((first, hi, order + list(range(first, hi + 1, step))))
     xy, score = seq.xy.copy(), seq.score.copy()
+    world = np.full((len(seq), N_JOINTS, 3), np.nan) if seq.world is None else seq.world.copy()
     size = (float(seq.source.width or 1), float(seq.source.height or 1))
     # One decoding pass; a stretch is re-tracked as soon as its frames are in, and its frames
     # are then dropped, so memory holds one stretch at a time, not the video.
@@ -106,36 +110,36 @@ def backfill(path: Path, seq: PoseSequence, estimator_factory: Callable[[], Pose
     # drop its lock, so each stretch starts from a fresh detection like a new instance would.
     tracker = estimator_factory()
     try:
-        _backfill_stretches(path, seq, pending, images, position, wanted, tracker, xy, score, size, max_side)
+        _backfill_stretches(path, seq, pending, images, position, wanted, tracker, (xy, score, world),
+                            size, max_side)
     finally:
         tracker.close()
     return PoseSequence(xy=xy, score=score, times=seq.times, frame_indices=seq.frame_indices,
                         coords=seq.coords, source=seq.source, people_in_view=seq.people_in_view,
-                        notes=seq.notes)
+                        notes=seq.notes, world=world)
 
 
 def _backfill_stretches(path: Path, seq: PoseSequence, pending: list[tuple[int, int, list[int]]],
                         images: dict[int, npt.NDArray[np.uint8]], position: dict[int, int],
-                        wanted: set[int], tracker: PoseEstimator, xy: npt.NDArray[np.float64],
-                        score: npt.NDArray[np.float64], size: tuple[float, float],
-                        max_side: int | None) -> None:
+                        wanted: set[int], tracker: PoseEstimator, out: _Arrays,
+                        size: tuple[float, float], max_side: int | None) -> None:
     for frame in iter_frames(path, want=lambda i, _t: i in wanted, max_side=max_side):
         if frame.image is not None and frame.index in position:
             images[position[frame.index]] = frame.image
         while pending and max(pending[0][2]) <= position.get(frame.index, -1):
             first, last, order = pending.pop(0)
-            _merge(xy, score, _track(order, images, tracker, first, last, size), first, last)
+            _merge(out, _track(order, images, tracker, first, last, size), first, last)
             still = {p for _, _, o in pending for p in o}
             images = {p: im for p, im in images.items() if p in still}
         if not pending:
             break
     for first, last, order in pending:  # the video ended early: use what was decoded
-        _merge(xy, score, _track(order, images, tracker, first, last, size), first, last)
+        _merge(out, _track(order, images, tracker, first, last, size), first, last)
 
 
 def _track(order: list[int], images: dict[int, npt.NDArray[np.uint8]], tracker: PoseEstimator,
            first: int, last: int,
-           size: tuple[float, float]) -> dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
+           size: tuple[float, float]) -> dict[int, _Arrays]:
     """Run the tracker over the frames in ``order`` from a fresh start; keep the estimates in
     [first, last]."""
     found = {}
@@ -146,25 +150,25 @@ def _track(order: list[int], images: dict[int, npt.NDArray[np.uint8]], tracker: 
     for p in known:
         est = tracker.estimate(images[p])
         if est is not None and first <= p <= last:
-            found[p] = (est.xy * list(size), est.score)
+            world = np.full((N_JOINTS, 3), np.nan) if est.world is None else est.world
+            found[p] = (est.xy * list(size), est.score, world)
     return found
 
 
-def _merge(xy: npt.NDArray[np.float64], score: npt.NDArray[np.float64],
-           found: dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]],
-           first: int, last: int) -> None:
-    """Write re-tracked estimates into [first, last] where they beat the first pass, filling
-    the frames between two kept estimates by linear interpolation."""
-    keys = sorted(f for f, (_, s) in found.items()
+def _merge(out: _Arrays, found: dict[int, _Arrays], first: int, last: int) -> None:
+    """Write re-tracked estimates (xy, score, world) into [first, last] where they beat the
+    first pass, filling the frames between two kept estimates by linear interpolation."""
+    xy, score, world = out
+    keys = sorted(f for f, (_, s, _w) in found.items()
                   if leg_quality(s[None])[0] > leg_quality(score[f][None])[0] + 0.1)
     if not keys:
         return
     for a, b in zip(keys, keys[1:] + [None]):
-        xa, sa = found[a]
-        xy[a], score[a] = xa, sa
+        xa, sa, wa = found[a]
+        xy[a], score[a], world[a] = xa, sa, wa
         if b is None or b - a > 4:
             continue
-        xb, sb = found[b]
+        xb, sb, wb = found[b]
         for f in range(a + 1, b):
             t = (f - a) / (b - a)
-            xy[f], score[f] = xa * (1 - t) + xb * t, np.minimum(sa, sb)
+            xy[f], score[f], world[f] = xa * (1 - t) + xb * t, np.minimum(sa, sb), wa * (1 - t) + wb * t

@@ -15,10 +15,15 @@ class PoseEstimate:
 
     xy: (33, 2) normalised to the image (0-1, y down); may fall outside 0-1 for joints the model
     places off screen. score: (33,) 0-1; a backend sets 0 for joints it did not find.
+    world: (33, 3) metres in the body's own frame (origin between the hips, x to the picture's
+    right, y down, z away from the camera), or None for a backend without 3D landmarks. It is
+    what tells the body's orientation to the camera (kinematics/view.py): 2D widths cannot tell
+    arms reaching forward from shoulders turned towards the camera.
     """
 
     xy: npt.NDArray[np.float64]
     score: npt.NDArray[np.float64]
+    world: npt.NDArray[np.float64] | None = None
 
 
 class PoseEstimator(Protocol):

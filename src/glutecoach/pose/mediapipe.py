@@ -54,7 +54,11 @@ class MediaPipePose:
         # BlazePose reports visibility near 1 for joints it extrapolates off screen.
         off = (xy < -_OFF_SCREEN_MARGIN).any(axis=1) | (xy > 1 + _OFF_SCREEN_MARGIN).any(axis=1)
         score[off] = 0.0
-        return PoseEstimate(xy=xy, score=score)
+        world = None
+        if result.pose_world_landmarks is not None:
+            world = np.array([[p.x, p.y, p.z] for p in result.pose_world_landmarks.landmark],
+                             dtype=np.float64)
+        return PoseEstimate(xy=xy, score=score, world=world)
 
     def close(self) -> None:
         self._pose.close()

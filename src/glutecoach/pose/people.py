@@ -101,7 +101,7 @@ class CroppedEstimator:
             return None
         xy = est.xy.copy()
         xy[:, 0] = (a + xy[:, 0] * (b - a)) / w
-        return PoseEstimate(xy=xy, score=est.score)
+        return PoseEstimate(xy=xy, score=est.score, world=est.world)
 
     def close(self) -> None:
         self.inner.close()
