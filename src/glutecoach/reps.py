@@ -21,11 +21,6 @@ import numpy as np
 from glutecoach.thresholds import REPS, RepThresholds
 
 
-# Thigh over shin vertical extent of a standing person: about 1 (Winter's segment lengths),
-# 0.75-1.6 allowing for camera height and tilt.
-STANDING_RATIO_RANGE = (0.75, 1.6)
-# Above this the shin is nearly flat (kneeling, lying, a plank): never a standing sample.
-MAX_LEARNED_RATIO = 2.5
 
 
 class Phase(str, Enum):
@@ -62,12 +57,12 @@ class RepCounter:
     """Feed ``update(position, time_s, leg_ratio)`` in time order; it returns a RepWindow when
     a rep completes. ``leg_ratio`` is the thigh/shin vertical ratio (kinematics.angles)."""
 
-    def __init__(self, thresholds: RepThresholds = REPS, reference_window_s: float = 3.0):
+    def __init__(self, thresholds: RepThresholds = REPS):
         self.th = thresholds
         self._pending: RepWindow | None = None
         self.phase = Phase.UNKNOWN
-        self._standing: deque[tuple[float, float]] = deque()
-        self._window_s = reference_window_s
+        self._standing: deque[tuple[float, float]] = deque()  # (time, ratio) of still, upright samples
+        self._still: deque[tuple[float, float]] = deque()  # the last still_window_s of samples
         self._reference = thresholds.standing_ratio_prior
         self._last_top: tuple[int, float] | None = None
         self._bottom: tuple[int, float, float] | None = None
@@ -107,6 +102,8 @@ class RepCounter:
         # on the other leg, a joint re-found after occlusion) cannot cross a threshold alone.
         self._recent.append(leg_ratio)
         leg_ratio = float(np.median(self._recent))
+        if upright:
+            self._remember_standing(time_s, leg_ratio)
         rise = self.thigh_rise(leg_ratio)
         self.rise = rise
         th = self.th
@@ -121,8 +118,6 @@ class RepCounter:
                 self._last_top = (position, time_s)
             if rise <= th.exit_ascent:
                 self._enter = th.enter_descent  # fully up again: the usual hysteresis
-                if upright:
-                    self._remember_standing(time_s, leg_ratio)
             if rise > self._enter:
                 self.phase = Phase.DOWN
                 self._bottom = (position, time_s, rise)
@@ -131,8 +126,8 @@ class RepCounter:
         assert self._bottom is not None and self._last_top is not None
         if time_s - self._last_top[1] > th.max_rep_s and self._pending is None:
             # Longer down than any rep: the person is doing something else (lying, kneeling,
-            # stretching), or the standing reference came from such a posture and standing no
-            # longer reads as standing. Either way, start afresh from the prior.
+            # stretching, a long hold). Wait for standing again; the standing reference is
+            # kept, since it is learned only from still, upright moments.
             self.rejected.append(Rejected(self._last_top[1], f"no return to standing within {th.max_rep_s:.0f} s"))
             self._restart()
             return None
@@ -193,22 +188,33 @@ class RepCounter:
     def _restart(self) -> None:
         self.phase = Phase.UNKNOWN
         self._enter = self.th.enter_descent
-        self._standing.clear()
-        self._reference = self.th.standing_ratio_prior
         self._bottom = None
         self._pending = None
 
     def _remember_standing(self, time_s: float, leg_ratio: float) -> None:
-        """Track the person's own standing ratio (limb proportions differ) from recent tops.
-        Values no standing person gives (a flat shin reads 5) are not learned from."""
-        if not leg_ratio < MAX_LEARNED_RATIO:
-            return
-        self._standing.append((time_s, leg_ratio))
-        while self._standing and time_s - self._standing[0][0] > self._window_s:
+        """Learn the person's own standing ratio (limb proportions, camera height and a
+        stance with soft knees differ) in every phase, from moments when the legs are upright
+        and still and the ratio is one a standing person gives: the upper envelope
+        (``standing_quantile``) of those in the last ``standing_window_s``. It therefore
+        follows the person through a long set and cannot drift out of reach: it is never
+        learned from a lying, kneeling or bottom position, and it is re-learned from every
+        top. With no such moment in the window the last value is kept."""
+        th = self.th
+        self._still.append((time_s, leg_ratio))
+        while time_s - self._still[0][0] > th.still_window_s:
+            self._still.popleft()
+        values = [r for _, r in self._still]
+        lo, hi = th.standing_ratio_range
+        still = (time_s - self._still[0][0] >= 0.5 * th.still_window_s
+                 and max(values) - min(values) <= th.still_max_change * max(leg_ratio, lo))
+        if still and lo * (1 - th.still_max_change) <= leg_ratio <= th.max_learned_ratio \
+                and self.thigh_rise(leg_ratio) <= th.learn_max_rise:
+            self._standing.append((time_s, leg_ratio))
+        while self._standing and time_s - self._standing[0][0] > th.standing_window_s:
             self._standing.popleft()
-        if len(self._standing) >= 5:
-            ref = float(np.median([r for _, r in self._standing]))
-            self._reference = float(np.clip(ref, *STANDING_RATIO_RANGE))
+        if len(self._standing) >= th.standing_min_samples:
+            ref = float(np.quantile([r for _, r in self._standing], th.standing_quantile))
+            self._reference = float(np.clip(ref, lo, hi))
 
     def unfinished(self) -> str | None:
         """Why the recording ended mid-rep, if it did."""

@@ -67,6 +67,29 @@ class RepThresholds:
     # Standing value of the thigh/shin vertical ratio before any frames are seen (thigh and
     # shank are about equally long: Winter, Biomechanics and Motor Control of Human Movement).
     standing_ratio_prior: float = 1.0
+    # The standing value the counter learns (reps.RepCounter._remember_standing). Thigh over
+    # shin vertical extent = (thigh/shank length) x cos(thigh from vertical) / cos(shank from
+    # vertical). Thigh/shank length is 1.0 +/- 0.1 between people (Winter), a camera above or
+    # below hip height changes it by up to about 10%, and a "standing" top with soft knees
+    # (up to about 30 degrees of knee bend, shank vertical: cos 30 = 0.87, as in wall and
+    # ball squats, or fast sets) lowers it: 0.87 x 0.9 x 0.9 = 0.70 at the least, and a
+    # straight leg reads at most 1.1 x 1.1 / cos(25) (shin inclined) = 1.3-1.6.
+    standing_ratio_range: tuple[float, float] = (0.65, 1.6)
+    # Above this the shin is nearly flat (kneeling, lying, a plank): never a standing sample.
+    max_learned_ratio: float = 2.5
+    # Learned only from still moments: the ratio changes by at most 8% over still_window_s
+    # (a descent changes it by that much in well under 0.1 s).
+    still_window_s: float = 0.4
+    still_max_change: float = 0.08
+    # ... and never from far below the current standing value (a hold at the bottom is still
+    # and can look upright): only within a third of the way to thighs horizontal.
+    learn_max_rise: float = 0.35
+    # The upper envelope of the still moments of the last 10 s (longer than any rep with a
+    # pause at the bottom, shorter than the time a camera takes to be moved): the 90th
+    # percentile, so that one mis-placed knee cannot set it. At least 5 samples.
+    standing_window_s: float = 10.0
+    standing_quantile: float = 0.9
+    standing_min_samples: int = 5
 
 
 @dataclass(frozen=True)
@@ -111,11 +134,26 @@ class GateThresholds:
     shallow_depth: float = 0.6
     min_legs_together: float = 0.3
     legs_together_min_samples: int = 5
-    # Hands above the head for most of the rep: pull-ups, jumping jacks, presses. "Above the
-    # head" = wrists higher than the shoulders by half a torso length (about the crown of the
-    # head), so arms held forward at shoulder height still pass.
-    max_hands_overhead_frac: float = 0.5
-    hands_overhead_torso: float = 0.5
+    # A hip hinge (Romanian deadlift, deadlift, bending to pick something up) tips the trunk
+    # over shins that stay near vertical, with the knees only slightly bent. A squat keeps the
+    # trunk within about 20 degrees of parallel to the shins (common coaching; Barrack et al.
+    # 2021 on the trunk-tibia difference); a squat whose chest drops (flagged beyond 25)
+    # still bends the knees and brings the shins forward with them (a parallel squat needs
+    # about 30 degrees or more of ankle dorsiflexion). So a rep is a hinge when the trunk leans
+    # more than 35 degrees further than the shins at some point (90th percentile of its
+    # frames, 2D, pixel input), the knees stop well short of parallel (thigh_rise under
+    # shallow_depth: a deep knee bend is a squat whatever the trunk does), AND either the
+    # shins stay within 15 degrees of vertical (half a squat's dorsiflexion) or the knees
+    # bend only slightly (thigh_rise under 0.35). Measured on ../shared/data: squat reps of every
+    # video source lean the trunk 15 degrees or less past the shins; QoM's "chest falling
+    # forward" squats 42-57 but with shins at 17-25 degrees and thigh_rise 0.46-0.58; Romanian
+    # deadlifts 47-51 with shins at 3-4 degrees (thigh_rise 0.2); QoM squats that sit back
+    # with the chest dropping 35-44 with shins at 10-14 but thigh_rise 0.64-0.73; a barbell deadlift 52 (6); lifting a landmine
+    # bar off the floor 69 (8); a one-leg bend to pick up a bottle 38 at thigh_rise 0.23.
+    # Arms are not used: a squat with the arms overhead, crossed or holding a weight is a squat.
+    max_hinge_trunk_minus_shin_deg: float = 35.0
+    hinge_max_shin_lean_deg: float = 15.0
+    hinge_max_depth: float = 0.35
     # Feet stay planted (pixel input): ankle travel over the rep, in leg lengths.
     max_ankle_travel_leg: float = 0.35
 

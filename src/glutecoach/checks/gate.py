@@ -9,7 +9,8 @@ coordinates allow more):
 - both legs bend, neither shin lies flat: lunges and kneeling fail;
 - in a shallow bend, the two legs bend together: stepping into place, walking and shifting
   weight bend one knee, then the other;
-- hands not above the head for most of the rep: pull-ups, jumping jacks and presses fail;
+- the trunk does not tip far past the shins while the shins stay near vertical or the knees
+  only slightly bent: hip hinges (deadlifts, Romanian deadlifts, picking something up) fail;
 - feet planted (pixel input): jumping and hanging fail.
 A chair squat (sit to stand, the article's regression) passes all of them.
 """
@@ -35,12 +36,16 @@ class GateFeatures:
     bottom_trunk_height: float
     max_leg_ratio_bottom: float
     other_leg_depth: float
-    hands_overhead_frac: float
     ankle_travel_leg: float
     trunk_shin_ratio_top: float
     trunk_lean_top_deg: float = float("nan")  # pixel input only
     depth: float = float("nan")  # thigh_rise at the bottom, both legs combined
     legs_together: float = float("nan")  # rank correlation of the two legs' bend over the rep
+    # Trunk lean from vertical minus shin lean from vertical, 2D degrees, at its largest over
+    # the rep (90th percentile of the frames; pixel input only): a squat keeps the trunk near
+    # parallel to the shins, a hip hinge tips the trunk over near-vertical shins.
+    trunk_minus_shin_max_deg: float = float("nan")
+    shin_lean_max_deg: float = float("nan")  # the shins' lean from vertical, 90th percentile
 
 
 def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
@@ -67,18 +72,18 @@ def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
     lr = leg_ratios[b]
     depth_each = 1.0 - lr / standing_ratio
     frames = ctx.frames
-    overhead = _hands_overhead_fraction(frames)
     travel = np.nan
     if legs_in_pixels:
         ank = np.nanmean(np.stack([joint(frames, "left_ankle"), joint(frames, "right_ankle")]), axis=0)
         if np.isfinite(ank).all(axis=1).sum() >= 3:
             travel = float(np.nanmax(np.ptp(ank[np.isfinite(ank).all(axis=1)], axis=0)) / ctx.leg_length)
+    hinge, shin_lean = _trunk_and_shins(frames) if legs_in_pixels else (np.nan, np.nan)
     return GateFeatures(
+        trunk_minus_shin_max_deg=hinge, shin_lean_max_deg=shin_lean,
         standing_hip_height=float(np.nanmin(heights)) if np.isfinite(heights).any() else np.nan,
         bottom_trunk_height=float(trunk),
         max_leg_ratio_bottom=float(np.nanmax(lr)) if np.isfinite(lr).any() else np.nan,
         other_leg_depth=float(np.nanmin(depth_each)) if np.isfinite(depth_each).any() else np.nan,
-        hands_overhead_frac=overhead,
         ankle_travel_leg=travel,
         trunk_shin_ratio_top=float(np.nanmedian(trunk_shin)) if np.isfinite(trunk_shin).any() else np.nan,
         trunk_lean_top_deg=float(np.nanmedian(leans)) if np.isfinite(leans).any() else np.nan,
@@ -101,21 +106,18 @@ def _legs_together(ratios: Array, th: GateThresholds = GATE) -> float:
     return float(spearmanr(left, right).statistic)
 
 
-def _pair_y(frames: Array, name: str, reduce: str = "mean") -> Array:
-    ys = np.stack([joint(frames, f"left_{name}")[:, 1], joint(frames, f"right_{name}")[:, 1]])
-    with np.errstate(all="ignore"):
-        return np.nanmin(ys, axis=0) if reduce == "min" else np.nanmean(ys, axis=0)
-
-
-def _hands_overhead_fraction(frames: Array, th: GateThresholds = GATE) -> float:
-    """Share of frames with a wrist higher than the top of the head (y up = smaller)."""
-    wrist = _pair_y(frames, "wrist", "min")
-    shoulder = _pair_y(frames, "shoulder")
-    torso = _pair_y(frames, "hip") - shoulder
-    seen = np.isfinite(wrist) & np.isfinite(shoulder) & np.isfinite(torso) & (torso > 0)
-    if not seen.any():
-        return 0.0
-    return float(np.mean(wrist[seen] < shoulder[seen] - th.hands_overhead_torso * torso[seen]))
+def _trunk_and_shins(frames: Array) -> tuple[float, float]:
+    """90th percentiles over the frames of trunk lean minus mean shin lean, and of the mean
+    shin lean (2D degrees from vertical)."""
+    hips = np.nanmean(np.stack([joint(frames, "left_hip"), joint(frames, "right_hip")]), axis=0)
+    shoulders = np.nanmean(np.stack([joint(frames, "left_shoulder"), joint(frames, "right_shoulder")]), axis=0)
+    trunk = lean_from_vertical_2d(hips, shoulders)
+    shins = np.nanmean(np.stack([lean_from_vertical_2d(joint(frames, f"{s}_ankle"), joint(frames, f"{s}_knee"))
+                                 for s in ("left", "right")]), axis=0)
+    diff = trunk - shins
+    if not np.isfinite(diff).any():
+        return float("nan"), float("nan")
+    return float(np.nanpercentile(diff, 90)), float(np.nanpercentile(shins, 90))
 
 
 def squat_gate(f: GateFeatures, th: GateThresholds = GATE) -> str | None:
@@ -140,8 +142,9 @@ def squat_gate(f: GateFeatures, th: GateThresholds = GATE) -> str | None:
         return "only one leg bends (lunge or step)"
     if f.depth < th.shallow_depth and f.legs_together < th.min_legs_together:
         return "a shallow bend with the knees taking turns (a step or weight shift)"
-    if f.hands_overhead_frac > th.max_hands_overhead_frac:
-        return "hands above the head (pull-up, jumping jack or press)"
+    if f.trunk_minus_shin_max_deg > th.max_hinge_trunk_minus_shin_deg and f.depth < th.shallow_depth and (
+            f.shin_lean_max_deg < th.hinge_max_shin_lean_deg or f.depth < th.hinge_max_depth):
+        return "the trunk tipped forward over nearly straight legs (a hip hinge: deadlift or picking something up)"
     if np.isfinite(f.ankle_travel_leg) and f.ankle_travel_leg > th.max_ankle_travel_leg:
         return "feet not planted (jumping or hanging)"
     return None
