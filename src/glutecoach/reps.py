@@ -194,7 +194,7 @@ class RepCounter:
     def _remember_standing(self, time_s: float, leg_ratio: float) -> None:
         """Learn the person's own standing ratio (limb proportions, camera height and a
         stance with soft knees differ) in every phase, from moments when the legs are upright
-        and still and the ratio is one a standing person gives: the upper envelope
+        and still and the ratio is one a standing person gives: the median
         (``standing_quantile``) of those in the last ``standing_window_s``. It therefore
         follows the person through a long set and cannot drift out of reach: it is never
         learned from a lying, kneeling or bottom position, and it is re-learned from every

@@ -84,11 +84,13 @@ class RepThresholds:
     # ... and never from far below the current standing value (a hold at the bottom is still
     # and can look upright): only within a third of the way to thighs horizontal.
     learn_max_rise: float = 0.35
-    # The upper envelope of the still moments of the last 10 s (longer than any rep with a
-    # pause at the bottom, shorter than the time a camera takes to be moved): the 90th
-    # percentile, so that one mis-placed knee cannot set it. At least 5 samples.
+    # The median of the still, upright moments of the last 10 s (longer than any rep with a
+    # pause at the bottom, shorter than the time a camera takes to be moved), as the counter
+    # used to take over its tops: a median, so one mis-placed knee cannot set it. A higher
+    # quantile (0.75, 0.9) reads every dip as deeper, and let a jump onto a pull-up bar and a
+    # weight shift during front raises (RepCount) pass as squats. At least 5 samples.
     standing_window_s: float = 10.0
-    standing_quantile: float = 0.9
+    standing_quantile: float = 0.5
     standing_min_samples: int = 5
 
 
@@ -154,6 +156,12 @@ class GateThresholds:
     max_hinge_trunk_minus_shin_deg: float = 35.0
     hinge_max_shin_lean_deg: float = 15.0
     hinge_max_depth: float = 0.35
+    # Keypoints normalised frame by frame only (their feet's height and the floor are lost, so
+    # hanging and jumping cannot be seen from the legs): hands above the head for most of the
+    # rep. "Above the head" = wrists higher than the shoulders by half a torso length (about
+    # the crown of the head). Never asked of video or pixel keypoints, where the feet decide.
+    max_hands_overhead_frac: float = 0.5
+    hands_overhead_torso: float = 0.5
     # Feet stay planted (pixel input): ankle travel over the rep, in leg lengths.
     max_ankle_travel_leg: float = 0.35
 

@@ -11,7 +11,10 @@ coordinates allow more):
   weight bend one knee, then the other;
 - the trunk does not tip far past the shins while the shins stay near vertical or the knees
   only slightly bent: hip hinges (deadlifts, Romanian deadlifts, picking something up) fail;
-- feet planted (pixel input): jumping and hanging fail.
+- feet planted (pixel input): jumping and hanging fail. The arms never decide: a squat with
+  the arms overhead, crossed or holding a weight is a squat. Only keypoints normalised frame
+  by frame, which show neither the feet's height nor the floor, fall back on the hands: hands
+  above the head for most of the rep (pull-ups, jumping jacks, presses) is not counted there.
 A chair squat (sit to stand, the article's regression) passes all of them.
 """
 
@@ -46,6 +49,9 @@ class GateFeatures:
     # parallel to the shins, a hip hinge tips the trunk over near-vertical shins.
     trunk_minus_shin_max_deg: float = float("nan")
     shin_lean_max_deg: float = float("nan")  # the shins' lean from vertical, 90th percentile
+    # Share of the rep's frames with the wrists above the head; asked only of keypoints
+    # normalised frame by frame, where the feet and the floor cannot be seen (squat_gate).
+    hands_overhead_frac: float = 0.0
 
 
 def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
@@ -78,8 +84,9 @@ def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
         if np.isfinite(ank).all(axis=1).sum() >= 3:
             travel = float(np.nanmax(np.ptp(ank[np.isfinite(ank).all(axis=1)], axis=0)) / ctx.leg_length)
     hinge, shin_lean = _trunk_and_shins(frames) if legs_in_pixels else (np.nan, np.nan)
+    overhead = _hands_overhead_fraction(frames) if ctx.coords == "frame_normalised" else 0.0
     return GateFeatures(
-        trunk_minus_shin_max_deg=hinge, shin_lean_max_deg=shin_lean,
+        trunk_minus_shin_max_deg=hinge, shin_lean_max_deg=shin_lean, hands_overhead_frac=overhead,
         standing_hip_height=float(np.nanmin(heights)) if np.isfinite(heights).any() else np.nan,
         bottom_trunk_height=float(trunk),
         max_leg_ratio_bottom=float(np.nanmax(lr)) if np.isfinite(lr).any() else np.nan,
@@ -120,6 +127,23 @@ def _trunk_and_shins(frames: Array) -> tuple[float, float]:
     return float(np.nanpercentile(diff, 90)), float(np.nanpercentile(shins, 90))
 
 
+def _pair_y(frames: Array, name: str, reduce: str = "mean") -> Array:
+    ys = np.stack([joint(frames, f"left_{name}")[:, 1], joint(frames, f"right_{name}")[:, 1]])
+    with np.errstate(all="ignore"):
+        return np.nanmin(ys, axis=0) if reduce == "min" else np.nanmean(ys, axis=0)
+
+
+def _hands_overhead_fraction(frames: Array, th: GateThresholds = GATE) -> float:
+    """Share of frames with a wrist higher than the top of the head (y up = smaller)."""
+    wrist = _pair_y(frames, "wrist", "min")
+    shoulder = _pair_y(frames, "shoulder")
+    torso = _pair_y(frames, "hip") - shoulder
+    seen = np.isfinite(wrist) & np.isfinite(shoulder) & np.isfinite(torso) & (torso > 0)
+    if not seen.any():
+        return 0.0
+    return float(np.mean(wrist[seen] < shoulder[seen] - th.hands_overhead_torso * torso[seen]))
+
+
 def squat_gate(f: GateFeatures, th: GateThresholds = GATE) -> str | None:
     """None when the rep looks like a squat, else a short reason it does not."""
     if not f.standing_hip_height >= th.min_standing_hip_height_frac:
@@ -145,6 +169,8 @@ def squat_gate(f: GateFeatures, th: GateThresholds = GATE) -> str | None:
     if f.trunk_minus_shin_max_deg > th.max_hinge_trunk_minus_shin_deg and f.depth < th.shallow_depth and (
             f.shin_lean_max_deg < th.hinge_max_shin_lean_deg or f.depth < th.hinge_max_depth):
         return "the trunk tipped forward over nearly straight legs (a hip hinge: deadlift or picking something up)"
+    if f.hands_overhead_frac > th.max_hands_overhead_frac:
+        return "hands above the head with no feet to show standing (pull-up, jumping jack or press?)"
     if np.isfinite(f.ankle_travel_leg) and f.ankle_travel_leg > th.max_ankle_travel_leg:
         return "feet not planted (jumping or hanging)"
     return None
