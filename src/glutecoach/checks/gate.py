@@ -78,11 +78,7 @@ def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
     lr = leg_ratios[b]
     depth_each = 1.0 - lr / standing_ratio
     frames = ctx.frames
-    travel = np.nan
-    if legs_in_pixels:
-        ank = np.nanmean(np.stack([joint(frames, "left_ankle"), joint(frames, "right_ankle")]), axis=0)
-        if np.isfinite(ank).all(axis=1).sum() >= 3:
-            travel = float(np.nanmax(np.ptp(ank[np.isfinite(ank).all(axis=1)], axis=0)) / ctx.leg_length)
+    travel = _feet_travel(frames, ctx.leg_length) if legs_in_pixels else np.nan
     hinge, shin_lean = _trunk_and_shins(frames) if legs_in_pixels else (np.nan, np.nan)
     overhead = _hands_overhead_fraction(frames) if ctx.coords == "frame_normalised" else 0.0
     return GateFeatures(
@@ -111,6 +107,21 @@ def _legs_together(ratios: Array, th: GateThresholds = GATE) -> float:
     if np.ptp(left) == 0 or np.ptp(right) == 0:
         return float("nan")
     return float(spearmanr(left, right).statistic)
+
+
+def _feet_travel(frames: Array, leg_length: float) -> float:
+    """How far the lower foot moved up and down over the rep, in leg lengths: the 10th to
+    90th percentile range of the lower ankle's height. A person standing on at least one foot
+    keeps it on the floor (walking and stepping included); jumping and hanging lift both. A
+    percentile range, so a knee or ankle mis-placed for a few frames (occlusion by a plate,
+    a caption over the picture) cannot look like a jump."""
+    ys = np.stack([joint(frames, "left_ankle")[:, 1], joint(frames, "right_ankle")[:, 1]])
+    with np.errstate(all="ignore"):
+        lower = np.nanmax(ys, axis=0)  # y grows downwards: the lower foot
+    lower = lower[np.isfinite(lower)]
+    if len(lower) < 3 or not leg_length > 0:
+        return float("nan")
+    return float(np.subtract(*np.percentile(lower, [90, 10])) / leg_length)
 
 
 def _trunk_and_shins(frames: Array) -> tuple[float, float]:
