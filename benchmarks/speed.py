@@ -1,10 +1,15 @@
 """Speed, memory and sampling-equality benchmark for glutecoach (issue 3).
 
     .venv/bin/python benchmarks/speed.py            # everything, about 6-8 minutes on 2 cores
-    .venv/bin/python benchmarks/speed.py --quick    # skip the 5-minute video and keypoint files
+    .venv/bin/python benchmarks/speed.py --quick    # skip the 5-minute videos and keypoint files
+    .venv/bin/python benchmarks/speed.py --only long   # just the two 5-minute videos end to end
+    .venv/bin/python benchmarks/speed.py --only long --match sources   # just the many-source one
 
-Prints, for each video in ../shared/data/videos and for a 30-second and a 5-minute 1280x720
-30 fps video built from those clips with ffmpeg (cached in benchmarks/.cache/, ignored by git):
+Prints, for each of nine videos in ../shared/data/videos and for a 30-second and two 5-minute
+1280x720 30 fps videos built with ffmpeg (cached in benchmarks/.cache/, ignored by git): the
+first 5-minute video loops the nine clips (as the README's figure since issue 3), the second
+plays, once each, the squat clips of many sources (truth.csv's `source`: 13 in the first five
+minutes), more reps back to back and more kinds of footage (issue 10):
 
 * the plain command ``glutecoach analyze FILE --json OUT`` in a subprocess: wall time, real-time
   factor (duration / wall), input frames per second and peak resident memory of that process
@@ -39,6 +44,38 @@ DATA = ROOT.parent / "shared" / "data"
 CACHE = ROOT / "benchmarks" / ".cache"
 CLIPS = ["side_bodyweight_5reps", "wt_squat_7", "wt_squat_8", "wt_squat_11", "wt_squat_12",
          "wt_squat_17", "wt_squat_18", "wt_squat_24", "wt_pushups_test0"]
+# Left out of the many-source video: mostly talking between two held reps, not a set.
+NOT_A_SET = {"apurvo_goblet_slow_holds.mp4"}
+LONG_FRAMES = 9000  # 5 minutes at 30 fps
+
+
+def many_source_clips(videos: Path) -> list[str]:
+    """The squat clips of truth.csv, in its order (the sources follow one another), without
+    NOT_A_SET: 28 clips from 14 sources, 345 s; the first 9000 frames hold 13 sources."""
+    import csv
+
+    with (videos / "truth.csv").open() as fh:
+        rows = [r for r in csv.DictReader(fh) if r["exercise"] == "squat" and r["file"] not in NOT_A_SET]
+    return [r["file"][:-4] for r in rows]
+
+
+def sources_in(videos: Path, clips: list[str], frames: int) -> list[str]:
+    """The sources (truth.csv) whose clips play within the first ``frames`` frames at 30 fps."""
+    import csv
+
+    with (videos / "truth.csv").open() as fh:
+        source = {r["file"][:-4]: r["source"] for r in csv.DictReader(fh)}
+    seen: list[str] = []
+    t = 0.0
+    for name in clips:
+        if t >= frames / 30:
+            break
+        if source[name] not in seen:
+            seen.append(source[name])
+        out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+                              str(videos / f"{name}.mp4")], capture_output=True, text=True, check=False).stdout
+        t += float(out.strip() or 0)
+    return seen
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -50,19 +87,19 @@ def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-y", "-loglevel", "error", *args], check=True)
 
 
-def montage(videos: Path, size: tuple[int, int], out: Path) -> Path:
-    """All clips one after another, letterboxed to ``size`` at 30 fps, H.264 (x264 veryfast)."""
+def montage(videos: Path, size: tuple[int, int], out: Path, clips: list[str] = CLIPS) -> Path:
+    """``clips`` one after another, letterboxed to ``size`` at 30 fps, H.264 (x264 veryfast)."""
     if out.exists():
         return out
     w, h = size
     inputs: list[str] = []
     chains = []
-    for k, name in enumerate(CLIPS):
+    for k, name in enumerate(clips):
         inputs += ["-i", str(videos / f"{name}.mp4")]
         chains.append(f"[{k}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,"
                       f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=30,format=yuv420p[v{k}]")
-    graph = ";".join(chains) + ";" + "".join(f"[v{k}]" for k in range(len(CLIPS))) + \
-        f"concat=n={len(CLIPS)}:v=1:a=0[out]"
+    graph = ";".join(chains) + ";" + "".join(f"[v{k}]" for k in range(len(clips))) + \
+        f"concat=n={len(clips)}:v=1:a=0[out]"
     tmp = out.with_suffix(".part.mp4")
     ffmpeg(*inputs, "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264", "-preset", "veryfast",
            "-crf", "23", str(tmp))
@@ -338,8 +375,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--cache", type=Path, default=CACHE, help="where built videos are kept")
-    ap.add_argument("--quick", action="store_true", help="skip the 5-minute video and keypoint files")
-    ap.add_argument("--only", choices=["speed", "stream", "equality", "batch"], action="append")
+    ap.add_argument("--quick", action="store_true", help="skip the 5-minute videos and keypoint files")
+    ap.add_argument("--only", choices=["speed", "long", "stream", "equality", "batch"], action="append",
+                    help="sections to run (default: all but long, whose videos speed runs too); "
+                         "long: the two 5-minute videos end to end, nothing else")
+    ap.add_argument("--match", help="speed and long: only the videos whose label contains this text")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--every-frame", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -351,7 +391,10 @@ def main() -> None:
         sys.exit(f"benchmarks/speed.py: error: {videos}: no such folder (../shared/data beside the clone)")
     args.cache.mkdir(parents=True, exist_ok=True)
     base = montage(videos, (1280, 720), args.cache / "montage_720p.mp4")
-    long_video = looped(base, 9000, args.cache / "squats_5min_720p30.mp4")
+    long_video = looped(base, LONG_FRAMES, args.cache / "squats_5min_720p30.mp4")
+    many = many_source_clips(videos)
+    many_base = montage(videos, (1280, 720), args.cache / f"montage_{len(many)}clips_720p.mp4", many)
+    many_video = looped(many_base, LONG_FRAMES, args.cache / "many_sources_5min_720p30.mp4")
     short_video = looped(base, 900, args.cache / "squats_30s_720p30.mp4")
     live_video = montage(videos, (640, 480), args.cache / "montage_640x480.mp4")
     live_clip = args.cache / "side_5reps_640x480.mp4"
@@ -363,14 +406,22 @@ def main() -> None:
 
     print(f"glutecoach benchmark: {platform.node()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.1f}")
+    many_sources = sources_in(videos, many, LONG_FRAMES)
+    print(f"5 min 720p30 (built): {long_video.name}, the nine clips above looped; "
+          f"5 min many sources: {many_video.name}, {len(many)} squat clips of truth.csv once each, "
+          f"cut at {LONG_FRAMES} frames: {len(many_sources)} sources ({', '.join(s.split('/')[0] for s in many_sources)})")
     want = set(args.only or ["speed", "stream", "equality", "batch"])
+    longs = [("5 min 720p30 (built)", long_video), ("5 min many sources (built)", many_video)]
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="glutecoach-bench-") as tmp:
         work = Path(tmp)
+        files: list[tuple[str, Path]] = []
         if "speed" in want:
             files = [(n, videos / f"{n}.mp4") for n in CLIPS] + [("30 s 720p30 (built)", short_video)]
-            if not args.quick:
-                files.append(("5 min 720p30 (built)", long_video))
+        if "long" in want or ("speed" in want and not args.quick):
+            files += longs
+        files = [(n, p) for n, p in files if args.match is None or args.match.lower() in n.lower()]
+        if files:
             section_speed(files, work, results)
         if "stream" in want:
             section_stream(live_video, live_clip)

@@ -251,8 +251,11 @@ def evaluate(
     data: Annotated[Path, typer.Argument(help="A data folder laid out like ../shared/data.")],
     json_out: Annotated[Optional[Path], typer.Option("--json")] = None,
     every_frame: Annotated[bool, typer.Option("--every-frame")] = False,
+    pose_cache: Annotated[Optional[Path], typer.Option(
+        "--pose-cache", help="Keep each input's landmarks in this folder and reuse them on the next run "
+        "(for work on the later stages; the pose model's own output is unchanged).")] = None,
 ) -> None:
-    """Accuracy on labelled data: rep counts, the exercise gate, fault precision/recall/F1."""
+    """Accuracy on labelled data: rep counts per source, the exercise gate, the view, fault precision/recall/F1."""
     from glutecoach.evaluate import evaluate as run_evaluation
 
     if not data.is_dir():
@@ -261,28 +264,37 @@ def evaluate(
     with Progress(TextColumn("{task.description}"), BarColumn(), console=console, transient=True) as bar:
         task = bar.add_task("Evaluating", total=None)
         ev = run_evaluation(data, AnalysisOptions(every_frame=every_frame),
-                            on_item=lambda name: bar.update(task, description=f"Evaluating {name}"))
-    tot = ev.totals()
-    table = Table(title="Rep counting and exercise gate")
+                            on_item=lambda name: bar.update(task, description=f"Evaluating {name}"),
+                            pose_cache=pose_cache)
+    table = Table(title="Rep counting, exercise gate and view")
     table.add_column("measure")
     table.add_column("result")
-    for k, (a, b) in tot.items():
+    for k, (a, b) in ev.totals().items():
         table.add_row(k.replace("_", " "), f"{a}/{b}")
+    table.add_row("QoM correct reps with no fault", "{}/{}".format(*ev.correct_reps_clean))
     out.print(table)
+    st = Table(title="Videos per source")
+    for col in ("source", "squat clips within accept", "near-misses at zero", "view right"):
+        st.add_column(col)
+    for source, row in ev.by_source().items():
+        st.add_row(source, *(f"{a}/{b}" if b else "-" for a, b in row.values()))
+    out.print(st)
     ft = Table(title="Faults on QoM labelled reps")
-    for col in ("fault", "TP", "FP", "FN", "precision", "recall", "F1"):
+    for col in ("people", "fault", "TP", "FP", "FN", "precision", "recall", "F1"):
         ft.add_column(col)
-    for code, c in ev.faults.items():
-        ft.add_row(code, str(c["tp"]), str(c["fp"]), str(c["fn"]), f"{c['precision']:.2f}",
-                   f"{c['recall']:.2f}", f"{c['f1']:.2f}")
+    for who, faults in [("all", ev.faults), *sorted(ev.faults_by_person.items())]:
+        for code, c in faults.items():
+            ft.add_row(who, code, str(c["tp"]), str(c["fp"]), str(c["fn"]), f"{c['precision']:.2f}",
+                       f"{c['recall']:.2f}", f"{c['f1']:.2f}")
     out.print(ft)
     detail = Table(title="Per file")
-    for col in ("file", "exercise", "truth", "got"):
+    for col in ("file", "source", "exercise", "truth", "got", "view", "view got"):
         detail.add_column(col)
     for v in ev.videos:
-        detail.add_row(v["file"], v["exercise"], "|".join(map(str, v["accept"])), str(v["got"]))
+        detail.add_row(v["file"], v["source"], v["exercise"], "|".join(map(str, v["accept"])), str(v["got"]),
+                       v["view"] or "", v["view_got"])
     for s in ev.sequences:
-        detail.add_row(s["file"], s["exercise"], str(s["truth"]), str(s["got"]))
+        detail.add_row(s["file"], "RepCount", s["exercise"], str(s["truth"]), str(s["got"]), "", "")
     out.print(detail)
     if json_out:
         _write_or_fail(json_out, json.dumps(ev.to_dict(), indent=2) + "\n")

@@ -22,6 +22,7 @@ import numpy as np
 from glutecoach.analysis import AnalysisOptions, analyze_sequence, load_sequence
 from glutecoach.types import AnalysisResult, PoseSequence, SourceInfo
 
+VIEWS = ("front", "back", "side", "oblique")
 QOM_FAULTS = {
     "incorrect_not_low": "depth_above_parallel",
     "incorrect_lean_fwd": "chest_dropping",
@@ -34,11 +35,29 @@ class Evaluation:
     videos: list[dict[str, Any]] = field(default_factory=list)
     sequences: list[dict[str, Any]] = field(default_factory=list)
     faults: dict[str, dict[str, float]] = field(default_factory=dict)
+    faults_by_person: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     qom_reps_matched: tuple[int, int] = (0, 0)
+    correct_reps_clean: tuple[int, int] = (0, 0)  # QoM "correct" reps flagged with none of its faults
 
     def to_dict(self) -> dict[str, Any]:
-        return {"videos": self.videos, "sequences": self.sequences, "faults": self.faults,
-                "qom_reps_matched": list(self.qom_reps_matched), "totals": self.totals()}
+        return {"videos": self.videos, "by_source": self.by_source(), "sequences": self.sequences,
+                "faults": self.faults, "faults_by_person": self.faults_by_person,
+                "qom_reps_matched": list(self.qom_reps_matched),
+                "correct_reps_clean": list(self.correct_reps_clean), "totals": self.totals()}
+
+    def by_source(self) -> dict[str, dict[str, list[int]]]:
+        """Per source of the videos: squat clips within accept, near-misses at zero, and the
+        view right where the truth names one of front, back, side or oblique."""
+        out: dict[str, dict[str, list[int]]] = {}
+        for v in self.videos:
+            row = out.setdefault(v["source"], {"squat": [0, 0], "near_miss": [0, 0], "view": [0, 0]})
+            kind = row["squat" if v["exercise"] == "squat" else "near_miss"]
+            kind[0] += int(v["ok"])
+            kind[1] += 1
+            if v["view"] in VIEWS:
+                row["view"][0] += int(v["view_got"] == v["view"])
+                row["view"][1] += 1
+        return dict(sorted(out.items()))
 
     def totals(self) -> dict[str, Any]:
         sq_v = [v for v in self.videos if v["exercise"] == "squat"]
@@ -51,6 +70,8 @@ class Evaluation:
             "squat_sequences_exact": [sum(s["got"] == s["truth"] for s in sq_s), len(sq_s)],
             "squat_sequences_off_by_one": [sum(abs(s["got"] - s["truth"]) <= 1 for s in sq_s), len(sq_s)],
             "non_squat_sequences_zero": [sum(s["got"] == 0 for s in neg_s), len(neg_s)],
+            "view_right": [sum(v["view_got"] == v["view"] for v in self.videos if v["view"] in VIEWS),
+                           sum(v["view"] in VIEWS for v in self.videos)],
         }
 
 
@@ -145,28 +166,43 @@ def _evaluate_qom(folder: Path, labels: Path, cache: PoseCache, ev: Evaluation,
     by_file: dict[str, list[dict[str, str]]] = {}
     for row in _rows(labels):
         by_file.setdefault(row["file"], []).append(row)
-    counts = {code: {"tp": 0, "fp": 0, "fn": 0} for code in QOM_FAULTS.values()}
-    matched = total = 0
+    counts: dict[str, dict[str, dict[str, int]]] = {}  # person ("all", "J", "S") -> code -> tp/fp/fn
+    matched = total = clean = correct = 0
     for name, rows in sorted(by_file.items()):
         tick(name)
         res = cache.analyze(folder / name)
+        person = name.split("_")[0]
         for row in rows:
             total += 1
             rep = _best_overlap(res, int(row["start_frame"]), int(row["end_frame"]))
             found = {f.code for f in rep.faults} if rep is not None and rep.reliable else set()
             matched += rep is not None
             truth = QOM_FAULTS.get(row["label"])
-            for code, c in counts.items():
-                if truth == code:
-                    c["tp" if code in found else "fn"] += 1
-                elif code in found and row["label"] in ("correct", *QOM_FAULTS):
-                    c["fp"] += 1
-    for code, c in counts.items():
-        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
-        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        ev.faults[code] = {**c, "precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3)}
+            if row["label"] == "correct":
+                correct += 1
+                clean += rep is not None and not found & set(QOM_FAULTS.values())
+            for who in ("all", person):
+                for code in QOM_FAULTS.values():
+                    c = counts.setdefault(who, {}).setdefault(code, {"tp": 0, "fp": 0, "fn": 0})
+                    if truth == code:
+                        c["tp" if code in found else "fn"] += 1
+                    elif code in found and row["label"] in ("correct", *QOM_FAULTS):
+                        c["fp"] += 1
+    for who, per_code in counts.items():
+        scored = {code: _scores(c) for code, c in per_code.items()}
+        if who == "all":
+            ev.faults = scored
+        else:
+            ev.faults_by_person[who] = scored
     ev.qom_reps_matched = (matched, total)
+    ev.correct_reps_clean = (clean, correct)
+
+
+def _scores(c: dict[str, int]) -> dict[str, float]:
+    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {**c, "precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3)}
 
 
 def _best_overlap(res: AnalysisResult, start: int, end: int):  # type: ignore[no-untyped-def]

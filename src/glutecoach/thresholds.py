@@ -181,6 +181,10 @@ class FormThresholds:
     # 2D pose errs by about 4-6 degrees at the hip and knee (Stenum et al. PLoS Comput Biol
     # 2021), so twice the knee's 5.6 degrees is added before a rep is called shallow.
     angle_margin_deg: float = 11.0
+    # Depth is the thigh's angle at its deepest within this long of the rep's bottom (the
+    # counter's bottom is where both legs' bend peaks; the near thigh may bottom a frame or two
+    # away).
+    bottom_window_s: float = 0.2
     # Chest up: trunk lean from vertical over about 45-50 degrees at the bottom of a bodyweight
     # squat (evidence.md; Barrack et al. Int J Sports Sci Coach 2021 on trunk vs tibia).
     trunk_lean_max_deg: float = 45.0
@@ -190,6 +194,17 @@ class FormThresholds:
     # error (Stenum 2021), so 5 degrees are added before the chest is called dropped. Both
     # conditions must hold: leaning past 45 degrees and much further forward than the shin.
     trunk_shin_margin_deg: float = 5.0
+    # Oblique views measure depth and trunk lean from a segment's vertical extent over its
+    # standing length (kinematics.angles *_vp). That length is uncertain by about 10%: a
+    # camera above or below hip height foreshortens segments by different amounts as they
+    # tilt, and the shoulder points move with the arms (reaching forward or overhead
+    # shortens the trunk in the picture). Near vertical the angle is steep in that length
+    # (the trunk at 0.8 of its length reads 37 degrees, at 0.7 46), so a fault is called
+    # only when it holds with the length 10% off in the favourable direction; otherwise the
+    # rep says the measure was doubtful and how to film (checks/sagittal.py). On unseen
+    # people all filmed at an angle, chest and depth cues were wrong on 27 and 18 reps
+    # (precision 0.56 and 0.59) without this band.
+    oblique_length_error: float = 0.10
     # Stance: Escamilla et al., Med Sci Sports Exerc 2001;33(6):984-998 measured narrow
     # 107 +/- 10%, medium 142 +/- 12%, wide 169 +/- 12% of shoulder width (ankle separation).
     # Feet closer than three SDs below the narrow stance (1.07 - 3 x 0.10), or wider than three
@@ -197,6 +212,10 @@ class FormThresholds:
     # for the few percent of 2D measuring error in a side-to-side ratio.
     stance_min_ratio: float = 0.77
     stance_max_ratio: float = 2.05
+    # Seen at an angle, a foot placed ahead of the other adds or hides width: a sixth of a
+    # shoulder width ahead, seen at 45 degrees, changes the apparent separation by about 15%.
+    # An oblique-view stance is flagged only when it is off by more than that.
+    oblique_stance_error: float = 0.15
     # Knee tracking: frontal plane projection angle at peak flexion; no validated cut-off, a
     # screen above about 12 degrees (women) / 9 (men) or a left-right difference above 8
     # (Munro et al. J Sport Rehabil 2012; Herrington Knee 2014). Sex unknown: 12 is used.

@@ -56,7 +56,14 @@ def _stance(ctx: RepContext, out: CheckOutcome) -> None:
     oblique = ctx.view not in FRONTAL_VIEWS
     severity = "advice" if oblique else "fault"
     angle = " (hard to judge at this angle: film from the front to check)" if oblique else ""
-    if ratio < FORM.stance_min_ratio:
+    band = FORM.oblique_stance_error if oblique else 0.0
+    if ratio * (1 - band) <= FORM.stance_max_ratio and ratio * (1 + band) >= FORM.stance_min_ratio and (
+            ratio < FORM.stance_min_ratio or ratio > FORM.stance_max_ratio):
+        code = "stance_too_narrow" if ratio < FORM.stance_min_ratio else "stance_too_wide"
+        out.skip(code, f"from this camera angle the stance is uncertain: the feet looked {ratio:.0%} of "
+                 f"shoulder width apart, but a foot placed a little ahead of the other changes that by "
+                 f"up to {band:.0%}", FILM_FRONT)
+    elif ratio < FORM.stance_min_ratio:
         out.fault("stance_too_narrow", severity, ratio, FORM.stance_min_ratio, "x shoulder width",
                   f"Your feet looked {ratio:.0%} of shoulder width apart: step them out a little{angle}.")
     elif ratio > FORM.stance_max_ratio:

@@ -7,14 +7,19 @@ back views cannot show these cues reliably and say so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import numpy.typing as npt
 
 from glutecoach.checks.base import FILM_SIDE, CheckOutcome
 from glutecoach.checks.context import RepContext
 from glutecoach.kinematics import angles as A
+from glutecoach.skeleton import J
 from glutecoach.thresholds import FORM
 
 SAGITTAL_VIEWS = ("side", "oblique")
+Array = npt.NDArray[np.float64]
 
 
 def _near_side(ctx: RepContext) -> str:
@@ -40,24 +45,38 @@ def check_sagittal(ctx: RepContext) -> CheckOutcome:
         return out
     hip_mid = ctx.mid(b, "left_hip", "right_hip")
     if ctx.view == "side":
-        thigh = float(A.angle_to_horizontal_2d(hip, knee))
+        thigh = _deepest(ctx, side, lambda h, k: A.angle_to_horizontal_2d(h, k))
         trunk = float(A.lean_from_vertical_2d(hip_mid, shoulder))
         shin = float(A.lean_from_vertical_2d(ankle, knee))
+        # 2D directions: a segment's length does not enter, only the landmark error does
+        # (already in the thresholds' margins).
+        thigh_lo, trunk_lo, shin_hi = thigh, trunk, shin
     else:
-        thigh = float(A.angle_to_horizontal_vp(hip, knee, ctx.thigh_length))
-        trunk = float(A.lean_from_vertical_vp(hip_mid, shoulder, ctx.standing_length("left_shoulder", "left_hip")))
-        shin = float(A.lean_from_vertical_vp(ankle, knee, ctx.shin_length))
+        lengths = {"thigh": ctx.thigh_length, "shin": ctx.shin_length,
+                   "trunk": ctx.standing_length("left_shoulder", "left_hip")}
+        deepest = _deepest_position(ctx, side, lambda h, k: A.angle_to_horizontal_vp(h, k, lengths["thigh"]))
+        thigh, thigh_lo = _vp_band(A.angle_to_horizontal_vp, ctx.at(deepest, f"{side}_hip"),
+                                   ctx.at(deepest, f"{side}_knee"), lengths["thigh"], low=True)
+        trunk, trunk_lo = _vp_band(A.lean_from_vertical_vp, hip_mid, shoulder, lengths["trunk"], low=True)
+        shin, shin_hi = _vp_band(A.lean_from_vertical_vp, ankle, knee, lengths["shin"], low=False)
     out.metrics.update(thigh_to_horizontal_deg=thigh, trunk_lean_deg=trunk, shin_angle_deg=shin,
                        trunk_minus_shin_deg=trunk - shin)
+    doubt = (f"from this camera angle the {{what}} is uncertain: measured {{value:.0f}} degrees, "
+             f"but a {FORM.oblique_length_error:.0%} error in a segment's apparent length (camera "
+             "height, arms moving the shoulder points) would make it {low:.0f}, inside the limit")
     depth_limit = FORM.thigh_above_parallel_deg + FORM.angle_margin_deg
-    if thigh > depth_limit:
+    if thigh_lo > depth_limit:
         out.fault("depth_above_parallel", "advice", thigh, depth_limit, "deg",
                   f"Your thighs stopped {thigh:.0f} degrees above parallel; go a little lower if it is comfortable.")
+    elif thigh > depth_limit:
+        out.skip("depth_above_parallel", doubt.format(what="thigh angle", value=thigh, low=thigh_lo), FILM_SIDE)
     lean_limit = FORM.trunk_minus_shin_max_deg + FORM.trunk_shin_margin_deg
-    if trunk > FORM.trunk_lean_max_deg and trunk - shin > lean_limit:
+    if trunk_lo > FORM.trunk_lean_max_deg and trunk_lo - shin_hi > lean_limit:
         out.fault("chest_dropping", "fault", trunk - shin, lean_limit, "deg",
                   f"Your chest dropped: trunk {trunk:.0f} degrees from upright, {trunk - shin:.0f} "
                   "more than your shins, at the bottom.")
+    elif trunk > FORM.trunk_lean_max_deg and trunk - shin > lean_limit:
+        out.skip("chest_dropping", doubt.format(what="trunk angle", value=trunk, low=trunk_lo), FILM_SIDE)
     _lockout(ctx, out, side)
     if ctx.view == "side":
         _hips_back(ctx, out, side)
@@ -66,6 +85,38 @@ def check_sagittal(ctx: RepContext) -> CheckOutcome:
         for code in ("hips_not_back", "heels_lifting"):
             out.skip(code, "needs a true side view", FILM_SIDE)
     return out
+
+
+def _deepest_position(ctx: RepContext, side: str, thigh_angle: Callable[[Array, Array], Array]) -> int:
+    """The frame within ``FORM.bottom_window_s`` of the rep's bottom where the thigh came
+    nearest to horizontal. The counter's bottom is where the knee-bend signal of both legs
+    peaks; the near thigh's deepest moment may be a frame or two away, and depth advice is
+    about the deepest point the person reached."""
+    t = ctx.times
+    lo = int(np.searchsorted(t, t[ctx.bottom] - FORM.bottom_window_s))
+    hi = int(np.searchsorted(t, t[ctx.bottom] + FORM.bottom_window_s, side="right"))
+    lo, hi = max(lo, ctx.start), min(hi, ctx.end + 1)
+    angles = np.asarray(thigh_angle(ctx.xy[lo:hi, J[f"{side}_hip"]], ctx.xy[lo:hi, J[f"{side}_knee"]]))
+    if not np.isfinite(angles).any():
+        return ctx.bottom
+    return lo + int(np.nanargmin(angles))
+
+
+def _deepest(ctx: RepContext, side: str, thigh_angle: Callable[[Array, Array], Array]) -> float:
+    p = _deepest_position(ctx, side, thigh_angle)
+    return float(thigh_angle(ctx.at(p, f"{side}_hip"), ctx.at(p, f"{side}_knee")))
+
+
+def _vp_band(angle: Callable[[Array, Array, float], Array], a: Array, b: Array, standing_length: float,
+             low: bool) -> tuple[float, float]:
+    """An oblique-view angle from a segment's vertical extent over its standing length
+    (kinematics.angles ``*_vp``), and the same angle with that length off by
+    ``FORM.oblique_length_error`` in the direction that makes a fault less likely (``low``:
+    the smaller value; else the larger). A fault is called only if it holds at that end."""
+    value = float(angle(a, b, standing_length))
+    e = FORM.oblique_length_error
+    ends = [float(angle(a, b, standing_length * (1 + e))), float(angle(a, b, standing_length * (1 - e)))]
+    return value, (min(ends) if low else max(ends))
 
 
 def _lockout(ctx: RepContext, out: CheckOutcome, side: str) -> None:
