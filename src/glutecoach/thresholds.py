@@ -120,6 +120,13 @@ class GateThresholds:
     max_leg_ratio_bottom: float = 1.6
     # Both legs bend in a squat: the less-bent leg must still reach this much thigh_rise.
     min_other_leg_depth: float = 0.15
+    # ... and about as far as the other (pixel input, where both legs' landmarks are real): a
+    # squat on a symmetric stance bends both knees alike, a side lunge bends one while the
+    # other stays straight (ratio near 0). The less-bent leg must reach a quarter of the
+    # more-bent one's thigh_rise. Measured on ../shared/data: real reps of videos and QoM
+    # 0.41 or more. Keypoints normalised per frame are not asked: with no confidences, a leg
+    # mis-placed for a whole rep (RepCount val1244, 0.10) cannot be told from a straight one.
+    min_leg_balance: float = 0.25
     # Stepping into place, walking and shifting weight bend one knee and then the other; a squat
     # bends both at once. A bend that stops well short of parallel (thigh_rise under 0.6)
     # counts only if the two legs' bend rises and falls together (rank correlation at least 0.3

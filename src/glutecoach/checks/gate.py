@@ -6,7 +6,8 @@ coordinates allow more):
 - standing at the top (hips high above the ankles): plank, lying, hanging and kneeling
   exercises fail;
 - shoulders above hips at the bottom: sit-ups and bench press fail;
-- both legs bend, neither shin lies flat: lunges and kneeling fail;
+- both legs bend, and about equally (pixel input), neither shin lies flat: lunges, side
+  lunges, steps and kneeling fail;
 - in a shallow bend, the two legs bend together: stepping into place, walking and shifting
   weight bend one knee, then the other;
 - the trunk does not tip far past the shins while the shins stay near vertical or the knees
@@ -52,6 +53,9 @@ class GateFeatures:
     # Share of the rep's frames with the wrists above the head; asked only of keypoints
     # normalised frame by frame, where the feet and the floor cannot be seen (squat_gate).
     hands_overhead_frac: float = 0.0
+    # The less-bent leg's thigh_rise over the more-bent leg's at the bottom (pixel input):
+    # about 1 in a squat, near 0 in a lateral lunge (one leg stays straight).
+    leg_balance: float = float("nan")
 
 
 def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
@@ -83,6 +87,7 @@ def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
     overhead = _hands_overhead_fraction(frames) if ctx.coords == "frame_normalised" else 0.0
     return GateFeatures(
         trunk_minus_shin_max_deg=hinge, shin_lean_max_deg=shin_lean, hands_overhead_frac=overhead,
+        leg_balance=_balance(depth_each) if legs_in_pixels else np.nan,
         standing_hip_height=float(np.nanmin(heights)) if np.isfinite(heights).any() else np.nan,
         bottom_trunk_height=float(trunk),
         max_leg_ratio_bottom=float(np.nanmax(lr)) if np.isfinite(lr).any() else np.nan,
@@ -107,6 +112,12 @@ def _legs_together(ratios: Array, th: GateThresholds = GATE) -> float:
     if np.ptp(left) == 0 or np.ptp(right) == 0:
         return float("nan")
     return float(spearmanr(left, right).statistic)
+
+
+def _balance(depth_each: Array) -> float:
+    if not np.isfinite(depth_each).all() or not np.max(depth_each) > 0:
+        return float("nan")
+    return float(max(np.min(depth_each), 0.0) / np.max(depth_each))
 
 
 def _feet_travel(frames: Array, leg_length: float) -> float:
@@ -175,6 +186,8 @@ def squat_gate(f: GateFeatures, th: GateThresholds = GATE) -> str | None:
         return "one shin flat at the bottom (lunge or kneeling)"
     if f.other_leg_depth < th.min_other_leg_depth:
         return "only one leg bends (lunge or step)"
+    if f.leg_balance < th.min_leg_balance:
+        return "one leg bends much more than the other (a side lunge or a step)"
     if f.depth < th.shallow_depth and f.legs_together < th.min_legs_together:
         return "a shallow bend with the knees taking turns (a step or weight shift)"
     if f.trunk_minus_shin_max_deg > th.max_hinge_trunk_minus_shin_deg and f.depth < th.shallow_depth and (
