@@ -259,13 +259,20 @@ def run_videos(folder: Path, poses: Path) -> int:
         print(f"{row['file'][:-4]:<{fw}} {row['accept']:>7}" + "".join(cells))
     print()
     moves = [(row, n) for row in rows for n in names[1:] if moved(row, n)]
-    print(f"-- Counts that move under a variant: {len(moves)} (clip, variant, as is -> variant, truth accept) --")
+    print(f"-- Counts that move under a variant: {len(moves)} (clip, source, variant, as is -> variant; "
+          "the jitter and lost-frame variants are one random draw per clip, seeded) --")
     for row, n in moves:
         c = counts[row["file"]]
         expect = f"{LOOPS} x {c['as is']} = {LOOPS * c['as is']}" if n.startswith("looped") else str(c["as is"])
-        print(f"{row['file']:<{fw + 4}} {_short(row['source']):<{width}} {n:<12} {expect} -> {c[n]}"
-              f"   (accept {row['accept']}{' x3' if n.startswith('looped') else ''}, "
-              f"{'within' if ok(row, n) else 'OUTSIDE'})")
+        why = ""
+        if n.startswith("looped"):
+            gain = c[n] - LOOPS * c["as is"]
+            why = ("; lost reps" if gain < 0 else
+                   f"; +{gain} at the {LOOPS - 1} joins: a partial rep at the clip's end and start "
+                   "made whole?" if gain <= LOOPS - 1 else f"; +{gain}, more than one per join")
+        print(f"{row['file'][:-4]:<{fw}} {_short(row['source']):<{width}} {n:<12} {expect} -> {c[n]}"
+              f"   (accept {row['accept']}{f' x{LOOPS}' if n.startswith('looped') else ''}: "
+              f"{'within' if ok(row, n) else 'OUTSIDE'}{why})")
     stable = sum(not any(moved(r, n) for n in names) for r in rows)
     print(f"\n{stable} of {len(rows)} clips give the same count in every variant "
           f"({LOOPS} x the count when looped)")
