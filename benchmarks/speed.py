@@ -8,8 +8,8 @@
 Prints, for each of nine videos in ../shared/data/videos and for a 30-second and two 5-minute
 1280x720 30 fps videos built with ffmpeg (cached in benchmarks/.cache/, ignored by git): the
 first 5-minute video loops the nine clips (as the README's figure since issue 3), the second
-plays, once each, the squat clips of many sources (truth.csv's `source`: 13 in the first five
-minutes), more reps back to back and more kinds of footage (issue 10):
+plays, once each, the squat clips of 14 sources (truth.csv's `source`), more reps back to back
+and more kinds of footage (issue 10):
 
 * the plain command ``glutecoach analyze FILE --json OUT`` in a subprocess: wall time, real-time
   factor (duration / wall), input frames per second and peak resident memory of that process
@@ -51,7 +51,7 @@ LONG_FRAMES = 9000  # 5 minutes at 30 fps
 
 def many_source_clips(videos: Path) -> list[str]:
     """The squat clips of truth.csv, in its order (the sources follow one another), without
-    NOT_A_SET: 28 clips from 14 sources, 345 s; the first 9000 frames hold 13 sources."""
+    NOT_A_SET: 28 clips from 14 sources, 295 s (looped to 9000 frames: its first 5 s again)."""
     import csv
 
     with (videos / "truth.csv").open() as fh:
@@ -408,8 +408,8 @@ def main() -> None:
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.1f}")
     many_sources = sources_in(videos, many, LONG_FRAMES)
     print(f"5 min 720p30 (built): {long_video.name}, the nine clips above looped; "
-          f"5 min many sources: {many_video.name}, {len(many)} squat clips of truth.csv once each, "
-          f"cut at {LONG_FRAMES} frames: {len(many_sources)} sources ({', '.join(s.split('/')[0] for s in many_sources)})")
+          f"5 min many sources: {many_video.name}, {len(many)} squat clips of truth.csv one after another, "
+          f"looped or cut to {LONG_FRAMES} frames: {len(many_sources)} sources ({', '.join(s.split('/')[0] for s in many_sources)})")
     want = set(args.only or ["speed", "stream", "equality", "batch"])
     longs = [("5 min 720p30 (built)", long_video), ("5 min many sources (built)", many_video)]
     results: dict[str, Any] = {}
