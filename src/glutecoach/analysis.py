@@ -182,7 +182,7 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
         nxt = windows[k + 1][0].start if k + 1 < len(windows) else len(seq) - 1
         prev = windows[k - 1][0].end if k else 0
         ctx, why, own = gate_rep(sig.xy, seq.times, combined, sig.leg_ratios, standing, w, prev,
-                                 nxt, seq.coords, view, previous_passed)
+                                 nxt, seq.coords, view, previous_passed, seq.world)
         previous_passed = own is None
         if why:
             rejected.append(why)
@@ -217,7 +217,8 @@ class GateOutcome(NamedTuple):
 def gate_rep(xy: npt.NDArray[np.float64], times: npt.NDArray[np.float64],
              combined: npt.NDArray[np.float64], leg_ratios: npt.NDArray[np.float64], standing: float,
              w: RepWindow, prev_end: int, next_start: int, coords: CoordKind,
-             view: View, previous_passed: bool = True) -> GateOutcome:
+             view: View, previous_passed: bool = True,
+             world: npt.NDArray[np.float64] | None = None) -> GateOutcome:
     """Gate one rep: standing is looked for in the ``REPS.standing_lookback_s`` seconds before
     it, but not before the previous rep's end (``prev_end``); lockout before ``next_start``.
     Shared by file analysis and the live coach (stream.py). The lookback is in seconds, not
@@ -231,7 +232,7 @@ def gate_rep(xy: npt.NDArray[np.float64], times: npt.NDArray[np.float64],
     lookback_from = int(np.searchsorted(times, times[w.start] - REPS.standing_lookback_s))
     before = most_upright(combined, max(prev_end, lookback_from), w.start)
     ctx = RepContext(xy, times, w.start, w.bottom, w.end, rep_top(combined, w.end, next_start),
-                     coords, view, top_before=before)
+                     coords, view, top_before=before, world=world)
     own = squat_gate(gate_features(ctx, leg_ratios, standing, w.depth))
     if w.chained and w.start == prev_end and not previous_passed:
         return GateOutcome(ctx, "part of a movement that was not a squat", own)

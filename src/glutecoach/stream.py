@@ -59,6 +59,7 @@ class LiveCoach:
     _filter: OneEuroFilter = field(default_factory=lambda: OneEuroFilter(min_cutoff=1.5, beta=0.05))
     _raw_xy: list[npt.NDArray[np.float64]] = field(default_factory=list)
     _score: list[npt.NDArray[np.float64]] = field(default_factory=list)
+    _world: list[npt.NDArray[np.float64]] = field(default_factory=list)
     _xy: list[npt.NDArray[np.float64]] = field(default_factory=list)
     _ratios: list[npt.NDArray[np.float64]] = field(default_factory=list)
     _combined: list[float] = field(default_factory=list)  # both legs, per frame (combine_legs)
@@ -79,13 +80,14 @@ class LiveCoach:
         if est is None:
             update = self.push_pose(None, None, t_s)
         else:
-            update = self.push_pose(est.xy, est.score, t_s)
+            update = self.push_pose(est.xy, est.score, t_s, est.world)
         update.latency_ms = (time.perf_counter() - started) * 1000
         return update
 
     def push_pose(self, xy: npt.NDArray[np.float64] | None, score: npt.NDArray[np.float64] | None,
-                  t_s: float) -> LiveUpdate:
-        """Landmarks normalised to the image (33 x 2, BlazePose order), or None if nobody."""
+                  t_s: float, world: npt.NDArray[np.float64] | None = None) -> LiveUpdate:
+        """Landmarks normalised to the image (33 x 2, BlazePose order), or None if nobody;
+        ``world``: the model's 3D landmarks in metres (33 x 3), if it gives them."""
         if self._times and t_s <= self._times[-1]:
             t_s = self._times[-1] + 1e-3  # clocks from browsers can repeat; keep time moving
         if xy is None or score is None:
@@ -93,6 +95,7 @@ class LiveCoach:
         px = np.asarray(xy, float) * [self.width, self.height]
         score = np.asarray(score, float)
         self._raw_xy.append(px)
+        self._world.append(np.full((N_JOINTS, 3), np.nan) if world is None else np.asarray(world, float))
         self._score.append(score)
         self._times.append(float(t_s))
         clean = mask_low_confidence(px[None], score[None])[0]
@@ -130,7 +133,8 @@ class LiveCoach:
             view = classify_view(xy, np.asarray(self._score))
             combined = np.asarray(self._combined)
             ctx, why, own = gate_rep(xy, times, combined, ratios, standing, window, self._last_end,
-                                     len(times) - 1, "pixels", view, self._last_passed)
+                                     len(times) - 1, "pixels", view, self._last_passed,
+                                     np.asarray(self._world))
             self._last_end, self._last_passed = window.end, own is None
             if why:
                 return None, why
@@ -154,7 +158,7 @@ class LiveCoach:
                           duration_s=round(duration, 3), width=self.width, height=self.height)
         return PoseSequence(xy=np.asarray(self._raw_xy), score=np.asarray(self._score),
                             times=times - times[0], frame_indices=np.arange(n), coords="pixels",
-                            source=info)
+                            source=info, world=np.asarray(self._world))
 
     def close(self) -> None:
         """Release the pose model (safe to call more than once)."""

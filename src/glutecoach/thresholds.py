@@ -84,12 +84,14 @@ class RepThresholds:
     # ... and never from far below the current standing value (a hold at the bottom is still
     # and can look upright): only within a third of the way to thighs horizontal.
     learn_max_rise: float = 0.35
-    # The median of the still, upright moments of the last 10 s (longer than any rep with a
-    # pause at the bottom, shorter than the time a camera takes to be moved), as the counter
-    # used to take over its tops: a median, so one mis-placed knee cannot set it. A higher
-    # quantile (0.75, 0.9) reads every dip as deeper, and let a jump onto a pull-up bar and a
-    # weight shift during front raises (RepCount) pass as squats. At least 5 samples.
-    standing_window_s: float = 10.0
+    # The median of the still, upright moments of the last 3 s (about a rep with its pause:
+    # the latest tops), as the counter used to take over its tops: a median, so one
+    # mis-placed knee cannot set it. A 10 s window kept a tall start as "standing" for three
+    # reps of a set whose tops came back only to 0.8 of it (tests/analysis/test_reps.py); a
+    # higher quantile (0.75, 0.9) reads every dip as deeper, and let a jump onto a pull-up
+    # bar and a weight shift during front raises (RepCount) pass as squats. At least 5
+    # samples; during a long hold at the bottom, with no new sample, the last value is kept.
+    standing_window_s: float = 3.0
     standing_quantile: float = 0.5
     standing_min_samples: int = 5
 
@@ -127,6 +129,14 @@ class GateThresholds:
     # 0.41 or more. Keypoints normalised per frame are not asked: with no confidences, a leg
     # mis-placed for a whole rep (RepCount val1244, 0.10) cannot be told from a straight one.
     min_leg_balance: float = 0.25
+    # Feet side by side (the article: "feet shoulder-width apart"): a lunge, a step-up or a
+    # split stance puts one foot most of a leg length ahead of the other. From the 3D world
+    # landmarks (video input), the ankles' separation along the way the hips face, at its
+    # 90th percentile over the rep (a walking or reverse lunge steps out and back), over
+    # the leg length. BlazePose's depth is compressed, so a split reads shorter than it is;
+    # more than 0.4 leg lengths is not a squat. Measured on ../shared/data: squat reps 0.33
+    # or less (most 0.1-0.2); lunges 0.51-0.71, step-ups 0.44-0.50.
+    max_feet_split_leg: float = 0.4
     # Stepping into place, walking and shifting weight bend one knee and then the other; a squat
     # bends both at once. A bend that stops well short of parallel (thigh_rise under 0.6)
     # counts only if the two legs' bend rises and falls together (rank correlation at least 0.3

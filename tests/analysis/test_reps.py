@@ -144,3 +144,39 @@ def test_a_plank_does_not_teach_the_counter_what_standing_is():
         feed(0.1, 1.0)
     feed(1.0, 1.5)
     assert reps == 3
+
+
+def test_standing_is_learned_from_a_soft_kneed_top_in_a_short_clip():
+    # A person whose standing reads 0.70 (knees soft between reps, as in wall and ball squats,
+    # or a camera below hip height), filmed from one second before the first descent: the old
+    # counter only learned standing once it had seen "standing" against its prior of 1.0, which
+    # 0.70 never reaches, and counted nothing.
+    signal = 0.7 * squats(3, depth=0.9, period=60, pause=30)
+    reps, rc = run(signal)
+    assert len(reps) == 3
+    assert abs(rc.standing_ratio - 0.7) < 0.03
+
+
+def test_standing_follows_a_long_set_and_never_drifts_out_of_reach():
+    # Two seconds standing tall (1.0), then a steady set of 20 moderate reps whose tops come
+    # back only to 0.80 (soft knees once the set is under way). The old counter kept the tall
+    # start as "standing", so the set's tops never came back within reach of it: one rep
+    # stayed open until the 12 s limit, then it waited for a standing value the set never
+    # showed again, and the rest of the set went uncounted. Now the reference follows the
+    # still, upright moments of the last 10 s, in every phase, and all 20 are counted.
+    one = 1 - 0.45 * np.sin(np.linspace(0, np.pi, 45)) ** 2
+    rep = 0.8 * np.concatenate([one, np.ones(15)])
+    signal = np.concatenate([np.ones(60), np.linspace(1.0, 0.8, 15), *[rep] * 20])
+    reps, rc = run(signal)
+    assert len(reps) == 20
+    assert abs(rc.standing_ratio - 0.8) < 0.03
+
+
+def test_a_long_hold_at_the_bottom_does_not_become_standing():
+    # Three reps with a 6 s pause at the bottom each (slow goblet squats, explained mid-rep):
+    # still and upright, but far below standing, so never learned; all three counted.
+    one = 1 - 0.9 * np.sin(np.linspace(0, np.pi / 2, 40)) ** 2
+    up = one[::-1]
+    rep = np.concatenate([one, np.full(180, 0.1), up, np.ones(30)])
+    reps, rc = run(np.concatenate([np.ones(30), rep, rep, rep]))
+    assert len(reps) == 3 and rc.standing_ratio > 0.95

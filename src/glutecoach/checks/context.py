@@ -23,7 +23,9 @@ class RepContext:
     counter's ``start`` is where the knees began to bend, which in a hip-first barbell squat
     comes after the hips have already moved back and down). Form checks measure standing
     posture at ``start`` and ``top``: the set-up before a first rep may still be moving feet.
-    ``coords`` and ``view`` decide what may be measured at all.
+    ``coords`` and ``view`` decide what may be measured at all. ``world`` (metres, the
+    body's own frame) measures what a 2D picture distorts, such as how far one foot is ahead
+    of the other.
     """
 
     xy: Array
@@ -35,6 +37,8 @@ class RepContext:
     coords: CoordKind
     view: View
     top_before: int | None = None
+    # (T, 33, 3) world landmarks in metres (pose.base.PoseEstimate.world), None without them.
+    world: Array | None = None
 
     @cached_property
     def frames(self) -> Array:

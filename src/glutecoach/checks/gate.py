@@ -6,8 +6,8 @@ coordinates allow more):
 - standing at the top (hips high above the ankles): plank, lying, hanging and kneeling
   exercises fail;
 - shoulders above hips at the bottom: sit-ups and bench press fail;
-- both legs bend, and about equally (pixel input), neither shin lies flat: lunges, side
-  lunges, steps and kneeling fail;
+- both legs bend, and about equally (pixel input), neither shin lies flat, the feet side by
+  side (3D landmarks): lunges, side lunges, steps, split squats and kneeling fail;
 - in a shallow bend, the two legs bend together: stepping into place, walking and shifting
   weight bend one knee, then the other;
 - the trunk does not tip far past the shins while the shins stay near vertical or the knees
@@ -29,6 +29,7 @@ from scipy.stats import spearmanr
 
 from glutecoach.checks.context import RepContext
 from glutecoach.kinematics.angles import joint, lean_from_vertical_2d
+from glutecoach.skeleton import J
 from glutecoach.thresholds import GATE, GateThresholds
 
 Array = npt.NDArray[np.float64]
@@ -56,6 +57,10 @@ class GateFeatures:
     # The less-bent leg's thigh_rise over the more-bent leg's at the bottom (pixel input):
     # about 1 in a squat, near 0 in a lateral lunge (one leg stays straight).
     leg_balance: float = float("nan")
+    # How far one foot is ahead of the other, along the way the hips face, in leg lengths (3D
+    # world landmarks; 90th percentile over the rep): about 0.1 side by side, 0.5 or more in a
+    # lunge, a step-up or a split stance.
+    feet_split_leg: float = float("nan")
 
 
 def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
@@ -88,6 +93,7 @@ def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
     return GateFeatures(
         trunk_minus_shin_max_deg=hinge, shin_lean_max_deg=shin_lean, hands_overhead_frac=overhead,
         leg_balance=_balance(depth_each) if legs_in_pixels else np.nan,
+        feet_split_leg=np.nan if ctx.world is None else _feet_split(ctx.world[ctx.start : ctx.end + 1]),
         standing_hip_height=float(np.nanmin(heights)) if np.isfinite(heights).any() else np.nan,
         bottom_trunk_height=float(trunk),
         max_leg_ratio_bottom=float(np.nanmax(lr)) if np.isfinite(lr).any() else np.nan,
@@ -112,6 +118,26 @@ def _legs_together(ratios: Array, th: GateThresholds = GATE) -> float:
     if np.ptp(left) == 0 or np.ptp(right) == 0:
         return float("nan")
     return float(spearmanr(left, right).statistic)
+
+
+def _feet_split(world: Array) -> float:
+    """90th percentile over the frames of the ankles' separation along the direction the
+    hips face (perpendicular to the hip line, horizontal), over the mean leg length, all in
+    the model's metric world landmarks (x right, y down, z away from the camera)."""
+    def at(name: str) -> Array:
+        return world[:, J[name]]
+
+    hip_line = (at("left_hip") - at("right_hip"))[:, [0, 2]]
+    facing = np.stack([-hip_line[:, 1], hip_line[:, 0]], axis=1)
+    with np.errstate(all="ignore"):
+        facing /= np.linalg.norm(facing, axis=1, keepdims=True)
+        ankles = (at("left_ankle") - at("right_ankle"))[:, [0, 2]]
+        split = np.abs(np.sum(ankles * facing, axis=1))
+        legs = np.mean([np.linalg.norm(at(f"{s}_hip") - at(f"{s}_knee"), axis=1)
+                        + np.linalg.norm(at(f"{s}_knee") - at(f"{s}_ankle"), axis=1)
+                        for s in ("left", "right")], axis=0)
+        ratio = split / legs
+    return float(np.nanpercentile(ratio, 90)) if np.isfinite(ratio).any() else float("nan")
 
 
 def _balance(depth_each: Array) -> float:
@@ -186,6 +212,8 @@ def squat_gate(f: GateFeatures, th: GateThresholds = GATE) -> str | None:
         return "one shin flat at the bottom (lunge or kneeling)"
     if f.other_leg_depth < th.min_other_leg_depth:
         return "only one leg bends (lunge or step)"
+    if f.feet_split_leg > th.max_feet_split_leg:
+        return "one foot well ahead of the other (a lunge, step-up or split squat)"
     if f.leg_balance < th.min_leg_balance:
         return "one leg bends much more than the other (a side lunge or a step)"
     if f.depth < th.shallow_depth and f.legs_together < th.min_legs_together:
