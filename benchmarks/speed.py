@@ -262,7 +262,7 @@ def pct(values: list[float], q: float) -> float:
 def section_speed(files: list[tuple[str, Path]], work: Path, results: dict[str, Any]) -> None:
     print("\n== End to end: `glutecoach analyze FILE --json OUT` (fresh process each) and stages ==")
     print(f"{'file':<28}{'frames':>7}{'dur s':>7}{'wall s':>8}{'x real':>8}{'fps':>7}{'CPU s':>7}{'RSS MB':>8}"
-          f"{'pose fr':>9}{'decode s':>9}{'pose s':>8}{'after s':>8}{'after %':>8}")
+          f"{'pose fr':>9}{'decode s':>9}{'pose s':>8}{'after s':>8}{'after %':>8}{'load':>6}")
     for name, path in files:
         cli = plain_cli(path, work / f"{name}.json")
         st = staged(path)
@@ -272,7 +272,7 @@ def section_speed(files: list[tuple[str, Path]], work: Path, results: dict[str, 
         print(f"{name:<28}{frames:>7}{dur:>7.1f}{cli['wall_s']:>8.2f}{dur / cli['wall_s']:>8.2f}"
               f"{frames / cli['wall_s']:>7.0f}{cli['cpu_s']:>7.1f}{cli['rss_mb']:>8.0f}{st['pose_frames']:>9}"
               f"{st['decode_s']:>9.2f}{st['pose_s']:>8.2f}{st['analysis_s']:>8.2f}"
-              f"{100 * st['analysis_s'] / st['wall_s']:>7.1f}%", flush=True)
+              f"{100 * st['analysis_s'] / st['wall_s']:>7.1f}%{os.getloadavg()[0]:>6.1f}", flush=True)
 
 
 def section_stream(live_video: Path, clip: Path) -> None:
