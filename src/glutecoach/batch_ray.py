@@ -4,7 +4,7 @@ Ray (rather than Dask or a hand-made job queue) because one call, ``ray.init(add
 local or remote cluster, tasks are plain Python functions, scheduling by CPU count is built in,
 and ``ray start --head`` / ``ray start --address`` is all a clinic's IT needs to run. Each file is
 one task (``num_cpus=1``) running exactly the function a local worker process runs
-(``cli._worker``), so the results are identical to a local batch. A task that fails returns an
+(``batch.analyse_file_safely``), so the results are identical to a local batch. A task that fails returns an
 error entry like a local worker; the batch goes on.
 
 ``address``: 'auto' joins the cluster this machine belongs to (``ray start`` was run here, or
@@ -29,13 +29,13 @@ def analyse_on_ray(paths: list[str], fps: float, every_frame: bool, address: str
     except ImportError:
         from glutecoach.errors import InputError
         raise InputError("--ray needs Ray installed: pip install 'glutecoach[cluster]'") from None
-    from glutecoach.cli import _worker
+    from glutecoach.batch import analyse_file_safely, error_entry
 
     started = not ray.is_initialized()
     if started:
         _connect(ray, address)
     try:
-        task = ray.remote(num_cpus=1, max_retries=1)(_worker)
+        task = ray.remote(num_cpus=1, max_retries=1)(analyse_file_safely)
         refs = {task.remote(p, fps, every_frame): p for p in paths}
         results: dict[str, dict[str, Any]] = {}
         pending = list(refs)
@@ -46,8 +46,8 @@ def analyse_on_ray(paths: list[str], fps: float, every_frame: bool, address: str
                 try:
                     results[path] = ray.get(ref)
                 except Exception as exc:  # noqa: BLE001 - a worker that died (killed, out of memory): report it
-                    results[path] = {"error": f"{path}: {type(exc).__name__}: {str(exc).splitlines()[0]}",
-                                     "source": {"path": path}}
+                    results[path] = error_entry(
+                        path, f"{path}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
                 if on_done:
                     on_done(path)
         return [results[p] for p in paths]

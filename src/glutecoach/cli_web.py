@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from glutecoach.cli_errors import fail
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for the network).")] = "127.0.0.1",
@@ -15,7 +17,8 @@ def serve(
         help="SQLAlchemy URL (default: GLUTECOACH_DATABASE_URL or the CLI's SQLite file).")] = None,
     media_dir: Annotated[Path | None, typer.Option(
         help="Folder for uploads and annotated videos (default: beside the database).")] = None,
-    secure_cookies: Annotated[bool, typer.Option(help="Mark cookies Secure (behind HTTPS).")] = False,
+    secure_cookies: Annotated[bool, typer.Option(
+        "--secure-cookies", help="Mark cookies Secure (behind HTTPS).")] = False,
     workers: Annotated[int, typer.Option(help="Background analysis threads.")] = 1,
 ) -> None:
     """Start the web app for patients and clinicians (http://HOST:PORT)."""
@@ -27,8 +30,7 @@ def serve(
     from glutecoach.web.settings import Settings
 
     if not 0 < port < 65536:
-        typer.echo(f"glutecoach: error: --port must be 1-65535, got {port}", err=True)
-        raise typer.Exit(2)
+        fail(f"--port must be 1-65535, got {port}")
     settings = Settings.from_env()
     changes: dict[str, object] = {"secure_cookies": secure_cookies or settings.secure_cookies,
                                   "analysis_workers": max(1, workers)}
