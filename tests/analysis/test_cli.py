@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import av
@@ -247,3 +248,44 @@ def test_annotated_portrait_clip_keeps_its_shape(tmp_path: Path):
     with av.open(str(out)) as c:
         s = c.streams.video[0]
         assert (s.codec_context.width, s.codec_context.height) == (406, 720)
+
+
+def _stub(path: Path, body: str) -> None:
+    path.write_text("#!/bin/sh\n" + body + "\n")
+    path.chmod(0o755)
+
+
+def test_setup_waits_for_another_apt_and_installs_python3_venv(tmp_path: Path):
+    """scripts/setup.sh on a bare Debian/Ubuntu machine whose Python lacks venv, while another
+    apt-get runs: it says it waits, installs python3-venv only after that apt-get ended, then
+    builds the virtual environment. apt-get, python3 and pip are stand-ins that log their calls
+    (nothing is installed); the busy apt-get is a real process of that name."""
+    repo, bin_dir, busy_dir = tmp_path / "repo", tmp_path / "bin", tmp_path / "busy"
+    for d in (repo / "scripts", bin_dir, busy_dir):
+        d.mkdir(parents=True)
+    setup = Path(__file__).resolve().parents[2] / "scripts" / "setup.sh"
+    (repo / "scripts" / "setup.sh").write_text(setup.read_text())
+    log = tmp_path / "log"
+    _stub(bin_dir / "apt-get", f'echo "apt-get $*" >> {log}')
+    _stub(bin_dir / "sudo", '"$@"')
+    _stub(bin_dir / "ffmpeg", "true")
+    venv_python = ('mkdir -p .venv/bin && printf \'#!/bin/sh\\necho "venv-python $*" >> %s\\n\' > .venv/bin/python'
+                   ' && chmod +x .venv/bin/python' % log)
+    _stub(bin_dir / "python3", f'case "$*" in -c*) exit 1 ;; "-m venv .venv") {venv_python} ;; esac')
+    _stub(busy_dir / "apt-get", f"sleep 3; echo busy-apt-ended >> {log}")
+    busy = subprocess.Popen([str(busy_dir / "apt-get")])
+    reaper = threading.Thread(target=busy.wait)  # reaped when it ends: no zombie "apt-get" left
+    reaper.start()
+    try:
+        run = subprocess.run(["bash", str(repo / "scripts" / "setup.sh")], capture_output=True, text=True,
+                             env={"PATH": f"{bin_dir}:/usr/bin:/bin", "GLUTECOACH_APT_POLL_S": "1",
+                                  "HOME": str(tmp_path)}, timeout=120)
+    finally:
+        reaper.join()
+    assert run.returncode == 0, run.stderr
+    assert "waiting for it to finish" in run.stderr
+    calls = log.read_text().splitlines()
+    assert calls[0] == "busy-apt-ended", calls
+    install = next(c for c in calls if " install " in c)
+    assert "python3-venv" in install.split() and "ffmpeg" not in install.split()
+    assert any(c.startswith("venv-python -m pip install") for c in calls)
