@@ -19,7 +19,10 @@ def serve(
         help="Folder for uploads and annotated videos (default: beside the database).")] = None,
     secure_cookies: Annotated[bool, typer.Option(
         "--secure-cookies", help="Mark cookies Secure (behind HTTPS).")] = False,
-    workers: Annotated[int, typer.Option(help="Background analysis threads.")] = 1,
+    workers: Annotated[int, typer.Option(help="Uploads analysed at once by this server.")] = 1,
+    ray: Annotated[str | None, typer.Option(
+        "--ray", help="Analyse uploads on a Ray cluster: an address (HOST:6379), 'auto' or "
+                      "'local' (default: local worker processes).")] = None,
 ) -> None:
     """Start the web app for patients and clinicians (http://HOST:PORT)."""
     import dataclasses
@@ -32,8 +35,12 @@ def serve(
     if not 0 < port < 65536:
         fail(f"--port must be 1-65535, got {port}")
     settings = Settings.from_env()
+    if workers < 1:
+        fail(f"--workers must be 1 or more, got {workers}")
     changes: dict[str, object] = {"secure_cookies": secure_cookies or settings.secure_cookies,
-                                  "analysis_workers": max(1, workers)}
+                                  "analysis_workers": workers}
+    if ray:
+        changes["ray_address"] = ray
     if database_url:
         changes["database_url"] = database_url
     if media_dir:
