@@ -6,7 +6,6 @@ import io
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -15,17 +14,27 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from glutecoach.analysis import AnalysisOptions, analyze_file, analyze_sequence, load_sequence
+from glutecoach.analysis import AnalysisOptions, analyze_sequence, load_sequence
+from glutecoach.cli_errors import console, error_line, fail, out
 from glutecoach.errors import InputError
-from glutecoach.keypoints import is_keypoint_path
+from glutecoach.keypoints import check_fps, is_keypoint_path
 from glutecoach.outputs import check_writable, replaced_atomically, write_text_atomically
 from glutecoach.types import AnalysisResult
 from glutecoach.video import VIDEO_SUFFIXES
 
+try:  # recent Typer ships its own copy of click
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - Typer on the click package
+    from click import exceptions as click_errors
+
+#: The article whose squat instructions are coached (its cues are quoted word for word).
+ARTICLE = "'Glute dysfunction: Can strengthening your glutes possibly relieve back and knee pain?'"
+
+# Plain help (no Rich panels): Rich's help shows every flag as '<bool>'.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Squat coaching for glute strengthening: reps and rep-by-rep form cues.")
-console = Console(stderr=True)
-out = Console()
+                  rich_markup_mode=None,
+                  help="Squat coaching for glute strengthening: reps and rep-by-rep form cues "
+                       f"from the squat instructions of the article {ARTICLE}.")
 
 
 @app.callback()
@@ -55,12 +64,6 @@ def _quiet_native_logs() -> None:
         return
 
 
-def fail(message: str, code: int = 2) -> None:
-    """One line on stderr, no traceback, non-zero exit."""
-    typer.echo(f"glutecoach: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
 def _inputs(path: Path) -> list[Path]:
     if path.is_dir() and not is_keypoint_path(path):
         items = sorted(p for p in path.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES | {".npy"}
@@ -80,57 +83,54 @@ def _analyse_one(path: Path, options: AnalysisOptions, csv_out: Optional[Path] =
         with replaced_atomically(csv_out) as partial:
             write_csv(seq, partial)
     if video_out is not None:
-        if result.source.kind != "video":
-            raise InputError(f"{path}: --video needs a video input, not keypoints")
         from glutecoach.render import write_annotated_video
         with replaced_atomically(video_out) as partial:
             write_annotated_video(path, seq, result, partial)
     return result
 
 
-def _worker(path: str, fps: float, every_frame: bool) -> dict[str, Any]:
-    """One file of a batch, in a worker process or a Ray task: a result dict, or an error entry
-    (so one failing file never stops the batch; local and Ray batches report it the same way)."""
-    try:
-        return analyze_file(path, AnalysisOptions(fps, every_frame)).to_dict()
-    except InputError as exc:
-        return {"error": str(exc), "source": {"path": path}}
-    except Exception as exc:  # noqa: BLE001 - a bug or a library failure on one file
-        return {"error": f"{path}: {type(exc).__name__}: {exc}", "source": {"path": path}}
-
-
 @app.command()
 def analyze(
     input: Annotated[Path, typer.Argument(help="Video, keypoint file (.npy), OpenPose JSON folder, or a folder of these.")],
-    json_out: Annotated[Optional[str], typer.Option("--json", help="Write the glutecoach.analysis/1 JSON here ('-' for stdout).")] = None,
+    json_out: Annotated[Optional[str], typer.Option("--json", help="Write the glutecoach.analysis/1 JSON here ('-' for stdout; the table then goes to stderr).")] = None,
     csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Per-frame landmarks and angles (single input).")] = None,
-    video_out: Annotated[Optional[Path], typer.Option("--video", help="Annotated MP4 (single video input).")] = None,
-    fps: Annotated[float, typer.Option(help="Frame rate of keypoint input.")] = 30.0,
+    video_out: Annotated[Optional[Path], typer.Option("--video", help="Annotated video (single video input): .mp4, .mov, .mkv or .avi (H.264) or .webm (VP9).")] = None,
+    fps: Annotated[float, typer.Option(help="Frame rate of keypoint input, 0.1-1000.")] = 30.0,
     every_frame: Annotated[bool, typer.Option("--every-frame", help="Run the pose model on every frame (slower).")] = False,
     workers: Annotated[int, typer.Option(help="Parallel processes for a folder (0 = one per core).")] = 0,
     ray: Annotated[Optional[str], typer.Option("--ray", help="Run a folder on Ray: 'auto' (this machine's cluster, else a local one), 'local', or an address (HOST:6379, ray://HOST:10001).")] = None,
 ) -> None:
-    """Count squat reps and check every cue of the article, rep by rep."""
-    if fps <= 0:
-        fail(f"--fps must be positive, got {fps}")
+    """Count squat reps and check, rep by rep, every cue of the squat instructions in the
+    article 'Glute dysfunction: Can strengthening your glutes possibly relieve back and knee
+    pain?'."""
+    try:
+        check_fps(fps)
+    except InputError as exc:
+        fail(str(exc))
     if not input.exists():
         fail(f"{input}: no such file or folder")
     items = _inputs(input)
+    if len(items) > 1 and (csv_out or video_out):
+        fail("--csv and --video take a single input, not a folder")
     _check_outputs(json_out if json_out != "-" else None, csv_out, video_out)
+    if video_out is not None:
+        from glutecoach.render import check_video_name
+        if is_keypoint_path(items[0]):
+            fail(f"{items[0]}: --video needs a video input, not keypoints")
+        try:
+            check_video_name(video_out)
+        except InputError as exc:
+            fail(str(exc))
+    # With the JSON on stdout, everything for people goes to stderr, so `| jq` gets JSON only.
+    show = console if json_out == "-" else out
     options = AnalysisOptions(fps=fps, every_frame=every_frame)
     if len(items) == 1:
-        results = [_single(items[0], options, csv_out, video_out)]
+        docs = [_single(items[0], options, csv_out, video_out).to_dict()]
+        _print_result(docs[0], show)
     else:
-        if csv_out or video_out:
-            fail("--csv and --video take a single input, not a folder")
-        results = _batch(items, options, workers, ray)
-    docs = [r if isinstance(r, dict) else r.to_dict() for r in results]
-    ok = [d for d in docs if "error" not in d]
-    for d in ok:
-        _print_result(d)
+        docs = _batch(items, options, workers, ray)
+        _print_summary(docs, show)
     failed = [d for d in docs if "error" in d]
-    for d in failed:
-        console.print(f"[red]failed[/red] {d['error']}")
     if json_out:
         payload: Any = docs[0] if len(docs) == 1 else {"schema": "glutecoach.batch/1", "results": docs}
         text = json.dumps(payload, indent=2)
@@ -162,8 +162,7 @@ def _write_or_fail(path: Path, text: str) -> None:
 
 
 def _single(path: Path, options: AnalysisOptions, csv_out: Optional[Path], video_out: Optional[Path]) -> AnalysisResult:
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console, transient=True) as bar:
+    with _progress_bar() as bar:
         task = bar.add_task(f"Analysing {path.name}", total=None)
 
         def tick(done: int, total: int) -> None:
@@ -174,49 +173,63 @@ def _single(path: Path, options: AnalysisOptions, csv_out: Optional[Path], video
         except InputError as exc:
             bar.stop()
             fail(str(exc))
-            raise  # unreachable
+
+
+def _progress_bar() -> Progress:
+    """A progress bar on a terminal only: piped, Rich would leave blank lines in the log."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=console, transient=True,
+                    disable=not console.is_terminal)
 
 
 def _batch(items: list[Path], options: AnalysisOptions, workers: int, ray: Optional[str]) -> list[dict[str, Any]]:
+    paths = [str(p) for p in items]
     if ray:
         from glutecoach.batch_ray import analyse_on_ray
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=console, transient=True) as bar:
+        with _progress_bar() as bar:
             task = bar.add_task(f"Analysing {len(items)} files on Ray ({ray})", total=len(items))
             try:
-                return analyse_on_ray([str(p) for p in items], options.fps, options.every_frame, ray,
+                return analyse_on_ray(paths, options.fps, options.every_frame, ray,
                                       on_done=lambda _p: bar.advance(task))
             except InputError as exc:
                 bar.stop()
                 fail(str(exc))
-                raise  # unreachable
     if workers < 0:
         fail(f"--workers must be 0 (one per core) or more, got {workers}")
-    n = workers or min(len(items), os.cpu_count() or 1)
-    # Cores are shared out between worker processes; a long video's segments use the rest.
-    os.environ.setdefault("GLUTECOACH_POSE_THREADS", str(max(1, (os.cpu_count() or 1) // n)))
-    results: dict[str, dict[str, Any]] = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console, transient=True) as bar:
+    from glutecoach.batch import analyse_locally, local_workers
+    n = local_workers(workers, len(items))
+    with _progress_bar() as bar:
         task = bar.add_task(f"Analysing {len(items)} files on {n} process(es)", total=len(items))
-        with ProcessPoolExecutor(max_workers=n) as pool:
-            futures = {pool.submit(_worker, str(p), options.fps, options.every_frame): p for p in items}
-            for fut in as_completed(futures):
-                p = futures[fut]
-                try:
-                    results[str(p)] = fut.result()
-                except Exception as exc:  # a crashed worker must not stop the batch
-                    results[str(p)] = {"error": f"{p}: {type(exc).__name__}: {exc}", "source": {"path": str(p)}}
-                bar.advance(task)
-    return [results[str(p)] for p in items]
+        return analyse_locally(paths, options.fps, options.every_frame, n,
+                               on_done=lambda _p: bar.advance(task))
 
 
-def _print_result(d: dict[str, Any]) -> None:
+def _print_summary(docs: list[dict[str, Any]], show: Console) -> None:
+    """A folder batch: one row per file (reps, view, the top cue, or why it failed)."""
+    table = Table(title=f"{len(docs)} files")
+    table.add_column("file", no_wrap=True)
+    for col in ("reps", "view", "top cue", "error"):
+        table.add_column(col, overflow="fold")
+    for d in docs:
+        name = Path(d["source"]["path"]).name
+        if "error" in d:
+            reason = d["error"].removeprefix(f"{d['source']['path']}: ")
+            table.add_row(name, "-", "-", "-", f"[red]{reason}[/red]")
+            continue
+        cues = d["summary"]["top_cues"]
+        table.add_row(name, str(d["rep_count"]), d["view"], cues[0]["cue"] if cues else "-", "")
+    show.print(table)
+    failed = sum("error" in d for d in docs)
+    if failed:
+        show.print(f"[red]{failed} of {len(docs)} files failed[/red]")
+
+
+def _print_result(d: dict[str, Any], show: Console) -> None:
     src = d["source"]
     s = d["summary"]
-    out.print(f"[bold]{Path(src['path']).name}[/bold]: {src['kind']}, {src['duration_s']:.1f} s, "
+    show.print(f"[bold]{Path(src['path']).name}[/bold]: {src['kind']}, {src['duration_s']:.1f} s, "
               f"view {d['view']}, squat detected: {'yes' if d['squat_detected'] else 'no'}")
-    out.print(f"[bold green]{s['headline']}[/bold green]")
+    show.print(f"[bold green]{s['headline']}[/bold green]")
     if d["reps"]:
         table = Table(show_lines=False)
         for col in ("rep", "time (s)", "score", "cues"):
@@ -230,20 +243,19 @@ def _print_result(d: dict[str, Any]) -> None:
                 cues = "[green]" + (r["praise"] or "Good rep") + "[/green]"
             table.add_row(str(r["index"] + 1), f"{r['start_s']:.1f}-{r['end_s']:.1f}",
                           "-" if r["score"] is None else str(r["score"]), cues)
-        out.print(table)
+        show.print(table)
         nc = {n["code"]: n for r in d["reps"] for n in r["not_checked"]}
         if nc:
-            out.print("[dim]Not checked from this recording: " + "; ".join(
+            show.print("[dim]Not checked from this recording: " + "; ".join(
                 f"{c.replace('_', ' ')} ({n['reason']})" for c, n in nc.items()) + "[/dim]")
     if s["top_cues"]:
-        out.print("Focus next time: " + " ".join(c["cue"] for c in s["top_cues"]))
+        show.print("Focus next time: " + " ".join(c["cue"] for c in s["top_cues"]))
     if s["praise"]:
-        out.print(f"[green]{s['praise']}[/green]")
+        show.print(f"[green]{s['praise']}[/green]")
     if s["form_score"] is not None:
-        out.print(f"Form score: {s['form_score']}/100")
+        show.print(f"Form score: {s['form_score']}/100")
     for w in d["warnings"]:
-        out.print(f"[yellow]Note:[/yellow] {w}")
-    out.print()
+        show.print(f"[yellow]Note:[/yellow] {w}")
 
 
 @app.command()
@@ -261,7 +273,7 @@ def evaluate(
     if not data.is_dir():
         fail(f"{data}: not a folder")
     _check_outputs(json_out)
-    with Progress(TextColumn("{task.description}"), BarColumn(), console=console, transient=True) as bar:
+    with _progress_bar() as bar:
         task = bar.add_task("Evaluating", total=None)
         ev = run_evaluation(data, AnalysisOptions(every_frame=every_frame),
                             on_item=lambda name: bar.update(task, description=f"Evaluating {name}"),
@@ -310,7 +322,20 @@ from glutecoach.cli_web import register as _register_web; _register_web(app)  # 
 
 
 def main() -> None:
-    app()
+    """The ``glutecoach`` command. Click's own errors (an unknown option, a value that is not a
+    number) get the same one-line form as every other error."""
+    try:
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as exc:
+        exc.show()
+        code = exc.exit_code
+    except click_errors.ClickException as exc:
+        typer.echo(error_line(exc.format_message()), err=True)
+        code = exc.exit_code
+    except (click_errors.Abort, typer.Abort):
+        typer.echo(error_line("aborted"), err=True)
+        code = 1
+    sys.exit(code or 0)
 
 
 if __name__ == "__main__":

@@ -16,20 +16,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from glutecoach.cli_errors import EXIT_BAD_INPUT, fail, out  # noqa: F401 - EXIT_BAD_INPUT re-exported
 from glutecoach.errors import InputError
 from glutecoach.outputs import check_writable, write_text_atomically
 
-EXIT_BAD_INPUT = 2
 EXIT_BLOCKED = 3
 
-out = Console()
 users_app = typer.Typer(help="Manage patients and clinicians.", no_args_is_help=True)
 
 
@@ -43,24 +41,28 @@ class Role(str, Enum):
     clinician = "clinician"
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(EXIT_BAD_INPUT)
-
-
 @contextmanager
 def _input_errors() -> Iterator[None]:
     """Turn input problems into one line on stderr and exit code 2 (no traceback)."""
     try:
         yield
     except InputError as error:
-        _fail(str(error))
+        fail(str(error))
     except json.JSONDecodeError as error:
-        _fail(f"answers: malformed JSON at line {error.lineno} column {error.colno}: {error.msg}")
+        fail(f"answers: malformed JSON at line {error.lineno} column {error.colno}: {error.msg}")
     except FileNotFoundError as error:
-        _fail(f"file: not found: {error.filename}")
+        fail(f"file: not found: {error.filename}")
     except (IsADirectoryError, PermissionError) as error:
-        _fail(f"file: cannot use {error.filename}: {error.strerror}")
+        fail(f"file: cannot use {error.filename}: {error.strerror}")
+
+
+def _check_out(path: Path, option: str = "out", folder: bool = False) -> None:
+    """Refuse an output file (or ``folder``) that cannot be written, before any work; a missing
+    folder is refused, never created (as ``analyze`` does), so a typo in a path shows at once."""
+    try:
+        check_writable(path / "plot" if folder else path)
+    except InputError as error:
+        raise InputError(f"{option}: {error}") from None
 
 
 def _database() -> Any:
@@ -133,7 +135,7 @@ def screen(
         with db.session_scope() as session:
             service.find_person(session, person)  # fail before asking the questions
         if json_out is not None:
-            check_writable(json_out, create_parents=True)
+            _check_out(json_out, "json")
         raw = json.loads(answers.read_text(encoding="utf-8")) if answers else _ask_answers()
         parsed = parse_answers(raw)
         result = run_screen(parsed)
@@ -148,9 +150,7 @@ def screen(
                         "taken_at": row.taken_at.isoformat(),
                         **result.to_dict(),
                     }
-                    write_text_atomically(
-                        json_out, json.dumps(payload, indent=2, default=str), create_parents=True
-                    )
+                    write_text_atomically(json_out, json.dumps(payload, indent=2, default=str))
                     written = True
         except BaseException:
             if written and json_out is not None:
@@ -264,7 +264,9 @@ def log(
     reps: Annotated[int | None, typer.Option(help="Reps done (without a camera).")] = None,
     pain_before: Annotated[int | None, typer.Option(help="Pain before, 0-10.")] = None,
     pain_after: Annotated[int | None, typer.Option(help="Pain after, 0-10.")] = None,
-    keep_video: Annotated[bool, typer.Option(help="Keep a copy of the video.")] = False,
+    keep_video: Annotated[
+        bool, typer.Option("--keep-video", help="Keep a copy of the video.")
+    ] = False,
 ) -> None:
     """Log one set, from a video (analysed) or a rep count."""
     from glutecoach.coaching.exercises import get_exercise
@@ -357,6 +359,7 @@ def progress(
     from glutecoach.report.plots import write_all
 
     with _input_errors():
+        _check_out(out_dir, folder=True)
         data = _progress(person)
         paths = write_all(data, out_dir, fmt.value)
     a = data.adherence
@@ -394,6 +397,7 @@ def report(
     with _input_errors():
         if out_file.suffix.lower() != ".pdf":
             raise InputError(f"out: expected a .pdf file name, got {out_file}")
+        _check_out(out_file)
         path = build_report(_progress(person), out_file)
     out.print(f"wrote {path}")
 
@@ -415,7 +419,9 @@ def users_add(
     name: Annotated[str | None, typer.Option(help="Display name (default: from email).")] = None,
     timezone: Annotated[str, typer.Option(help="IANA time zone, e.g. Europe/London.")] = "UTC",
     clinician: Annotated[str | None, typer.Option(help="Clinician's email (patients).")] = None,
-    no_password: Annotated[bool, typer.Option(help="CLI-only user without a password.")] = False,
+    no_password: Annotated[
+        bool, typer.Option("--no-password", help="CLI-only user without a password.")
+    ] = False,
 ) -> None:
     """Add a patient or clinician; the password comes from a prompt or stdin."""
     from glutecoach.store import service

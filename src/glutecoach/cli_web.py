@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from glutecoach.cli_errors import fail
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for the network).")] = "127.0.0.1",
@@ -15,8 +17,12 @@ def serve(
         help="SQLAlchemy URL (default: GLUTECOACH_DATABASE_URL or the CLI's SQLite file).")] = None,
     media_dir: Annotated[Path | None, typer.Option(
         help="Folder for uploads and annotated videos (default: beside the database).")] = None,
-    secure_cookies: Annotated[bool, typer.Option(help="Mark cookies Secure (behind HTTPS).")] = False,
-    workers: Annotated[int, typer.Option(help="Background analysis threads.")] = 1,
+    secure_cookies: Annotated[bool, typer.Option(
+        "--secure-cookies", help="Mark cookies Secure (behind HTTPS).")] = False,
+    workers: Annotated[int, typer.Option(help="Uploads analysed at once by this server.")] = 1,
+    ray: Annotated[str | None, typer.Option(
+        "--ray", help="Analyse uploads on a Ray cluster: an address (HOST:6379), 'auto' or "
+                      "'local' (default: local worker processes).")] = None,
 ) -> None:
     """Start the web app for patients and clinicians (http://HOST:PORT)."""
     import dataclasses
@@ -27,11 +33,14 @@ def serve(
     from glutecoach.web.settings import Settings
 
     if not 0 < port < 65536:
-        typer.echo(f"glutecoach: error: --port must be 1-65535, got {port}", err=True)
-        raise typer.Exit(2)
+        fail(f"--port must be 1-65535, got {port}")
     settings = Settings.from_env()
+    if workers < 1:
+        fail(f"--workers must be 1 or more, got {workers}")
     changes: dict[str, object] = {"secure_cookies": secure_cookies or settings.secure_cookies,
-                                  "analysis_workers": max(1, workers)}
+                                  "analysis_workers": workers}
+    if ray:
+        changes["ray_address"] = ray
     if database_url:
         changes["database_url"] = database_url
     if media_dir:

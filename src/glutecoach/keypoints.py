@@ -39,19 +39,31 @@ def is_keypoint_path(path: Path) -> bool:
     return path.suffix.lower() in {".npy", ".json"}
 
 
+#: Frame rates a keypoint file may claim (frames per second): a slide show to a high-speed camera.
+FPS_RANGE = (0.1, 1000.0)
+
+
+def check_fps(fps: float) -> None:
+    """Refuse a frame rate outside FPS_RANGE (NaN and infinity included)."""
+    low, high = FPS_RANGE
+    if not low <= fps <= high:  # False for NaN
+        raise InputError(f"--fps must be between {low:g} and {high:g} frames per second, got {fps:g}")
+
+
 def load_keypoints(path: Path, fps: float = 30.0) -> PoseSequence:
     """Read a keypoint file or OpenPose folder; ``fps`` is the rate the frames were taken at."""
-    if fps <= 0:
-        raise InputError(f"--fps must be positive, got {fps}")
+    check_fps(fps)
     if path.is_dir() or path.suffix.lower() == ".json":
         return _load_openpose_json(path, fps)
     return _load_npy(path, fps)
 
 
 def _load_npy(path: Path, fps: float) -> PoseSequence:
+    if path.is_file() and path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty")
     try:
         arr = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError) as exc:  # EOFError: a file cut short
         raise InputError(f"{path}: not a readable .npy array ({exc})") from None
     if arr.ndim != 3:
         raise InputError(f"{path}: keypoint array must have shape (T, J, C), got {arr.shape}")

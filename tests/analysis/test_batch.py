@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from glutecoach.analysis import AnalysisOptions
-from glutecoach.cli import _batch, _inputs, _worker
+from glutecoach.batch import analyse_file_safely
+from glutecoach.cli import _batch, _inputs
 
 from .conftest import QOM, REPCOUNT
 from .test_cli import cli
@@ -41,16 +43,19 @@ def test_folder_batch_reports_failures_at_the_end_and_analyses_the_rest(folder: 
     for p in GOOD:
         assert by_name[p.name]["schema"] == "glutecoach.analysis/1"
     assert by_name["J_01.npy"]["rep_count"] == 5 and by_name["J_04.npy"]["rep_count"] == 5
-    # Failures are listed after the results, one line each.
-    failed = [line for line in run.stderr.splitlines() if line.startswith("failed")]
-    assert len(failed) == 2
+    # One summary table (not a report per file): a row per file, why a file failed in its row.
+    assert run.stdout.count("top cue") == 1 and "squat detected" not in run.stdout
+    rows = {name: next(line for line in run.stdout.splitlines() if name in line) for name in by_name}
+    cells = {name: [c.strip() for c in re.split("[│|┃]", row)] for name, row in rows.items()}
+    assert cells["notes.mp4"][2] == "-" and cells["J_01.npy"][2] == "5"
+    assert "2 of 6 files failed" in run.stdout
 
 
 def test_parallel_batch_equals_one_file_at_a_time(folder: Path):
     items = _inputs(folder)
     options = AnalysisOptions()
     parallel = _batch(items, options, workers=2, ray=None)
-    serial = [_worker(str(p), options.fps, options.every_frame) for p in items]
+    serial = [analyse_file_safely(str(p), options.fps, options.every_frame) for p in items]
     assert parallel == serial
     assert [Path(r["source"]["path"]).name for r in parallel] == [p.name for p in items]
 

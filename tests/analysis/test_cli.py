@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import av
@@ -131,3 +132,160 @@ def test_native_log_lines_do_not_reach_the_terminal(tmp_path: Path):
     assert run.returncode == 0
     assert "XNNPACK" not in run.stderr and "W0000" not in run.stderr and "absl" not in run.stderr
     assert json.loads((tmp_path / "r.json").read_text())["rep_count"] == 1
+
+
+def _one_error_line(run: subprocess.CompletedProcess[str]) -> str:
+    """The run failed with exit 2 and exactly one line on stderr, in the one error form."""
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.endswith("\n") and run.stderr.count("\n") == 1, repr(run.stderr)
+    assert run.stderr.startswith("glutecoach: error: "), run.stderr
+    return run.stderr
+
+
+def test_annotated_video_format_follows_the_name(tmp_path: Path):
+    """WebM is VP9 (the format allows nothing else that browsers play), MKV is H.264; a name
+    the encoder cannot write is refused in one line before the analysis, and nothing is lost."""
+    clip = str(VIDEOS / "wt_squat_18.mp4")
+    for name in ("a.gif", "annotated", "a.txt"):
+        run = cli("analyze", clip, "--video", str(tmp_path / name), "--json", str(tmp_path / "r.json"))
+        assert ".webm" in _one_error_line(run) and name in run.stderr
+        assert "squat detected" not in run.stdout and not (tmp_path / "r.json").exists()
+    run = cli("analyze", clip, "--video", str(tmp_path / "a.webm"), "--json", str(tmp_path / "r.json"))
+    assert run.returncode == 0, run.stderr
+    assert json.loads((tmp_path / "r.json").read_text())["rep_count"] == 1
+    with av.open(str(tmp_path / "a.webm")) as c:
+        s = c.streams.video[0]
+        assert c.format.name.startswith("matroska,webm") and s.codec_context.name == "vp9"
+        assert sum(1 for _ in c.decode(s)) == 93
+    run = cli("analyze", clip, "--video", str(tmp_path / "a.mkv"))
+    assert run.returncode == 0, run.stderr
+    with av.open(str(tmp_path / "a.mkv")) as c:
+        assert c.streams.video[0].codec_context.name == "h264"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mkv", "a.webm", "r.json"]
+
+
+def test_frame_rate_must_be_between_0_1_and_1000(tmp_path: Path):
+    keypoints = str(QOM / "J_01.npy")
+    for fps in ("nan", "inf", "-inf", "1e-9", "0", "0.09", "1001"):
+        assert "--fps must be between 0.1 and 1000" in _one_error_line(cli("analyze", keypoints, "--fps", fps))
+    assert "Invalid value for '--fps'" in _one_error_line(cli("analyze", keypoints, "--fps", "fast"))
+    for fps in ("0.1", "1000"):
+        run = cli("analyze", keypoints, "--fps", fps, "--json", str(tmp_path / "r.json"))
+        assert run.returncode == 0, run.stderr
+        assert json.loads((tmp_path / "r.json").read_text())["source"]["fps"] == float(fps)
+
+
+def test_empty_or_cut_short_npy_is_one_line_exit_2(tmp_path: Path):
+    empty = tmp_path / "empty.npy"
+    empty.write_bytes(b"")
+    assert "empty" in _one_error_line(cli("analyze", str(empty)))
+    cut = tmp_path / "cut.npy"
+    cut.write_bytes((QOM / "J_01.npy").read_bytes()[:100])
+    assert "cut.npy" in _one_error_line(cli("analyze", str(cut)))
+
+
+def test_json_to_stdout_is_only_json(tmp_path: Path):
+    run = cli("analyze", str(QOM / "J_01.npy"), "--json", "-")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["rep_count"] == 5  # nothing but the JSON: `| jq` works
+    assert "Form score" in run.stderr or "reps" in run.stderr  # the table went to stderr
+
+
+def test_every_error_has_one_prefix_on_one_unwrapped_line(tmp_path: Path):
+    long_name = tmp_path / ("a-long-folder-name-" * 6) / "missing.mp4"
+    assert str(long_name) in _one_error_line(cli("analyze", str(long_name)))  # not wrapped at 80
+    _one_error_line(cli("analyze", str(QOM / "J_01.npy"), "--no-such-option"))
+    _one_error_line(cli("serve", "--port", "0"))
+    _one_error_line(cli("report", "--person", "x", "--out", "x.txt"))
+
+
+def test_help_names_the_article_and_shows_plain_flags():
+    for command in (["analyze"], ["log"], ["serve"], ["users", "add"], ["evaluate"]):
+        run = cli(*command, "--help")
+        assert run.returncode == 0, run.stderr
+        assert "<bool>" not in run.stdout and "--no-no-" not in run.stdout, run.stdout
+    assert "--no-password " in cli("users", "add", "--help").stdout
+    analyze_help = " ".join(cli("analyze", "--help").stdout.split())
+    assert "article 'Glute dysfunction: Can strengthening your glutes possibly relieve back and knee pain?'" in analyze_help
+
+
+def _overlapping(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_overlay_is_laid_out_for_the_frames_shape():
+    """Portrait and landscape frames: the longest cue wraps inside the frame, the text scales
+    with the frame, knee angles carry a unit and no two texts overlap, even with the knees
+    together (side view) or at the frame's edge."""
+    from glutecoach.checks.base import CUES
+    from glutecoach.render import layout_overlay
+
+    longest = max(CUES.values(), key=len)
+    for width, height in ((540, 960), (960, 540), (240, 424), (1080, 1920)):
+        for knees in ([("left", width / 2, height * 0.6, 105.0), ("right", width / 2 + 3, height * 0.6 + 2, 107.0)],
+                      [("left", 2.0, height * 0.6, 95.0), ("right", 6.0, height * 0.6, 170.0)],
+                      [("left", width - 3.0, height - 2.0, 95.0), ("right", width - 1.0, height - 1.0, 170.0)],
+                      [("right", width * 0.4, height * 0.6, 90.0)]):
+            overlay = layout_overlay(width, height, 12, longest, knees)
+            boxes = [label.box for label in overlay.labels]
+            assert all(0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height for x0, y0, x1, y1 in boxes)
+            assert not any(_overlapping(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+            texts = [label.text for label in overlay.labels]
+            assert texts[0] == "Reps: 12"
+            assert " ".join(texts[1:len(texts) - len(knees)]) == longest  # wrapped, nothing cut
+            angles = overlay.labels[len(texts) - len(knees):]
+            assert sorted(a.text for a in angles) == sorted(f"{s[0].upper()} {d:.0f} deg" for s, *_, d in knees)
+            assert all(a.box[1] >= overlay.header_height for a in angles)
+    portrait, landscape = layout_overlay(540, 960, 1, "", []), layout_overlay(960, 540, 1, "", [])
+    assert portrait.labels[0].scale == landscape.labels[0].scale
+    assert layout_overlay(1080, 1920, 1, "", []).labels[0].scale > portrait.labels[0].scale
+
+
+def test_annotated_portrait_clip_keeps_its_shape(tmp_path: Path):
+    out = tmp_path / "portrait.mp4"
+    run = cli("analyze", str(VIDEOS / "dillon_quarter_squats_depthfault.mp4"), "--video", str(out))
+    assert run.returncode == 0, run.stderr
+    with av.open(str(out)) as c:
+        s = c.streams.video[0]
+        assert (s.codec_context.width, s.codec_context.height) == (406, 720)
+
+
+def _stub(path: Path, body: str) -> None:
+    path.write_text("#!/bin/sh\n" + body + "\n")
+    path.chmod(0o755)
+
+
+def test_setup_waits_for_another_apt_and_installs_python3_venv(tmp_path: Path):
+    """scripts/setup.sh on a bare Debian/Ubuntu machine whose Python lacks venv, while another
+    apt-get runs: it says it waits, installs python3-venv only after that apt-get ended, then
+    builds the virtual environment. apt-get, python3 and pip are stand-ins that log their calls
+    (nothing is installed); the busy apt-get is a real process of that name."""
+    repo, bin_dir, busy_dir = tmp_path / "repo", tmp_path / "bin", tmp_path / "busy"
+    for d in (repo / "scripts", bin_dir, busy_dir):
+        d.mkdir(parents=True)
+    setup = Path(__file__).resolve().parents[2] / "scripts" / "setup.sh"
+    (repo / "scripts" / "setup.sh").write_text(setup.read_text())
+    log = tmp_path / "log"
+    _stub(bin_dir / "apt-get", f'echo "apt-get $*" >> {log}')
+    _stub(bin_dir / "sudo", '"$@"')
+    _stub(bin_dir / "ffmpeg", "true")
+    venv_python = ('mkdir -p .venv/bin && printf \'#!/bin/sh\\necho "venv-python $*" >> %s\\n\' > .venv/bin/python'
+                   ' && chmod +x .venv/bin/python' % log)
+    _stub(bin_dir / "python3", f'case "$*" in -c*) exit 1 ;; "-m venv .venv") {venv_python} ;; esac')
+    _stub(busy_dir / "apt-get", f"sleep 3; echo busy-apt-ended >> {log}")
+    busy = subprocess.Popen([str(busy_dir / "apt-get")])
+    reaper = threading.Thread(target=busy.wait)  # reaped when it ends: no zombie "apt-get" left
+    reaper.start()
+    try:
+        run = subprocess.run(["bash", str(repo / "scripts" / "setup.sh")], capture_output=True, text=True,
+                             env={"PATH": f"{bin_dir}:/usr/bin:/bin", "GLUTECOACH_APT_POLL_S": "1",
+                                  "HOME": str(tmp_path)}, timeout=120)
+    finally:
+        reaper.join()
+    assert run.returncode == 0, run.stderr
+    assert "waiting for it to finish" in run.stderr
+    calls = log.read_text().splitlines()
+    assert calls[0] == "busy-apt-ended", calls
+    install = next(c for c in calls if " install " in c)
+    assert "python3-venv" in install.split() and "ffmpeg" not in install.split()
+    assert any(c.startswith("venv-python -m pip install") for c in calls)

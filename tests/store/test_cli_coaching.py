@@ -84,6 +84,7 @@ def test_whole_journey(cli: Cli) -> None:
     cli.add_patient()
 
     json_out = cli.folder / "out" / "screening.json"
+    json_out.parent.mkdir()  # output folders are never created silently
     screened = cli(
         "screen", "--person", "Ann", "--answers", cli.answers_file(ANSWERS), "--json", str(json_out)
     )
@@ -115,6 +116,7 @@ def test_whole_journey(cli: Cli) -> None:
     assert cli("pain", "--person", "Ann", "--back", "3", "--knee", "1").exit_code == 0
 
     plots = cli.folder / "plots"
+    plots.mkdir()
     shown = cli("progress", "--person", "Ann", "--out", str(plots), "--format", "svg")
     assert shown.exit_code == 0, shown.output
     assert sorted(p.name for p in plots.iterdir()) == ["adherence.svg", "pain.svg", "reps.svg"]
@@ -224,6 +226,11 @@ BAD_CASES = [
         "timezone",
     ),
     ("report not pdf", ["report", "--person", "Ann", "--out", "x.txt"], "out"),
+    # A missing output folder is refused, as analyze refuses it, not created silently.
+    ("report into a missing folder", ["report", "--person", "Ann", "--out", "{missing}/r.pdf"], "out"),
+    ("plots into a missing folder", ["progress", "--person", "Ann", "--out", "{missing}"], "out"),
+    ("screening into a missing folder",
+     ["screen", "--person", "Ann", "--answers", "{good}", "--json", "{missing}/s.json"], "json"),
     ("pain out of range", ["pain", "--person", "Ann", "--knee", "12"], "pain.knee"),
 ]
 
@@ -239,13 +246,16 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
         "{short}": cli.answers_file(_bad(ANSWERS, ("start_back",), [0] * 8), "s.json"),
         "{broken}": cli.answers_file('{"red_flags": {', "b.json"),
     }
+    files.update({a: a.replace("{missing}", str(cli.folder / "no-such-folder"))
+                  for a in args if "{missing}" in a})
     before = cli.counts()
     result = cli(*[files.get(a, a) for a in args])
     assert result.exit_code == EXIT_BAD_INPUT, result.output
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {field}: "), result.stderr
+    assert len(lines) == 1 and lines[0].startswith(f"glutecoach: error: {field}: "), result.stderr
     assert "Traceback" not in result.output
     assert cli.counts() == before
+    assert not (cli.folder / "no-such-folder").exists()
 
 
 def test_json_output_is_not_left_behind_when_the_screen_fails(cli: Cli) -> None:

@@ -25,6 +25,23 @@ from glutecoach.web.testing import Users
 VIDEOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "videos"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """schemathesis 4 on pytest 9 gives every API operation's fuzz test its function's node id,
+    so pytest counted them as one (its progress column ended short of 100%) and -k or
+    --deselect could not pick one. Each gets its own id, from its name (which holds the
+    operation)."""
+    for item in items:
+        base, _, last = item.nodeid.rpartition("::")
+        if base and item.name != last and item.name.startswith(last + "["):
+            nodeid = f"{base}::{item.name}"
+            if hasattr(item, "_id"):  # pytest 9.2 keeps a structured id (no public setter)
+                from _pytest.nodeid import NodeId
+
+                item._id = NodeId.parse(nodeid)
+            else:
+                item._nodeid = nodeid
+
+
 @pytest.fixture(params=BACKENDS)
 def web_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of each backend, dropped afterwards."""

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -29,6 +32,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*")
 
 EXAMPLES = int(os.environ.get("GLUTECOACH_FUZZ_EXAMPLES", "25"))
 _TMP = Path(tempfile.mkdtemp(prefix="glutecoach-fuzz-"))
+atexit.register(shutil.rmtree, _TMP, True)  # registered first: runs last, after the database
 
 
 def _database_url() -> str:
@@ -72,3 +76,17 @@ def test_api_never_answers_5xx(case: schemathesis.Case, sessions: dict[str, str]
         print("FUZZ", case.method, case.path, response.status_code)
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:500]}")
+
+
+def test_fuzz_tests_have_their_own_ids_and_leave_no_files(tmp_path: Path) -> None:
+    """Collecting this module (which builds the app) in a fresh process leaves nothing in the
+    temporary folder, and every API operation's test has an id of its own."""
+    env = {k: v for k, v in os.environ.items() if k != ENV_POSTGRES}
+    env["TMPDIR"] = str(tmp_path)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                          "--collect-only", __file__], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    ids = [line for line in run.stdout.splitlines() if "::test_api_never_answers_5xx" in line]
+    assert len(ids) > 20 and len(set(ids)) == len(ids), ids[:3]
+    assert "test_api_never_answers_5xx[GET /api/auth/me]" in " ".join(ids)
+    assert list(tmp_path.iterdir()) == []

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
+from glutecoach.store.columns import utc_now
 from glutecoach.web.app import create_app
 from glutecoach.web.settings import Settings
 from glutecoach.web.testing import SCREEN_OK, Users, csrf_from
@@ -120,40 +123,93 @@ def test_upload_size_limit(settings: Settings, videos: Path) -> None:
         app.state.db.dispose()
 
 
-def _stored_job(app: FastAPI, person_id: int, upload: Path, status: str) -> int:
-    """A job row pointing at a small file that is not a video; returns its id."""
+def _stored_job(app: FastAPI, person_id: int, upload: Path, status: str, **row: Any) -> int:
+    """A job row pointing at ``upload`` (a small file that is not a video unless it exists
+    already); returns its id."""
     from glutecoach.store.models import AnalysisJob
 
-    upload.write_bytes(b"x")
+    if not upload.exists():
+        upload.write_bytes(b"x")
     with app.state.db.session_scope() as s:
         job = AnalysisJob(person_id=person_id, status=status, progress=0.0,
-                          original_name="x.mp4", upload_path=str(upload), keep_video=False)
+                          original_name="x.mp4", upload_path=str(upload), keep_video=False, **row)
         s.add(job)
         s.flush()
         return int(job.id)
 
 
-def test_interrupted_jobs_fail_cleanly_after_a_restart(app: FastAPI, users: Users,
-                                                       settings: Settings) -> None:
-    pat = users.patient()
-    stray = settings.uploads_dir / "deadbeef"
-    job_id = _stored_job(app, pat.me["id"], stray, "running")
-    app.state.jobs.recover()
-    got = pat.get(f"/api/analyses/{job_id}").json()
-    assert got["status"] == "failed" and "restarted" in got["error"]
-    assert not stray.exists()
+def _job_row(app: FastAPI, job_id: int) -> Any:
+    from glutecoach.store.models import AnalysisJob
+
+    with app.state.db.session_scope() as s:
+        return s.get(AnalysisJob, job_id)
 
 
-def test_a_job_submitted_before_the_runner_started_is_analysed_not_failed(
-        app: FastAPI, users: Users, settings: Settings) -> None:
-    # An app used without its lifespan (the runner never started): submitting must start the
-    # worker threads only. Restart recovery would mark this very job as failed.
+def _runner(app: FastAPI, settings: Settings, **changes: Any) -> Any:
     from glutecoach.web.jobs import JobRunner
 
+    return JobRunner(app.state.db, dataclasses.replace(settings, **changes))
+
+
+def test_a_dead_servers_job_is_queued_again_and_analysed(app: FastAPI, users: Users,
+                                                         settings: Settings) -> None:
+    """A job whose server stopped renewing its lease is run again by a live server, not
+    failed; one that has already been tried MAX_ATTEMPTS times is failed."""
+    from glutecoach.web.jobs import MAX_ATTEMPTS
+
+    pat = users.patient()
+    expired = dict(claimed_by="dead-server", lease_until=utc_now() - timedelta(seconds=1))
+    again = _stored_job(app, pat.me["id"], settings.uploads_dir / "a", "running", attempts=1,
+                        **expired)
+    given_up = _stored_job(app, pat.me["id"], settings.uploads_dir / "b", "running",
+                           attempts=MAX_ATTEMPTS, **expired)
+    app.state.jobs.submit(again)  # the app's runner (started with the client) takes it
+    got = _wait(pat, again, timeout_s=120)
+    # Run again: the file is not a video, so this run fails with that reason (not a restart).
+    assert got["status"] == "failed" and "not a video" in got["error"], got
+    assert _job_row(app, again).attempts == 2
+    stopped = pat.get(f"/api/analyses/{given_up}").json()
+    assert stopped["status"] == "failed" and "several times" in stopped["error"]
+    assert not (settings.uploads_dir / "b").exists()
+
+
+def test_a_job_submitted_before_the_runner_started_is_analysed(
+        app: FastAPI, users: Users, settings: Settings) -> None:
+    # An app used without its lifespan (the runner never started): submitting starts it.
     pat = users.patient()
     job_id = _stored_job(app, pat.me["id"], settings.uploads_dir / "not-a-video", "queued")
-    runner = JobRunner(app.state.db, settings)
+    runner = _runner(app, settings)
     runner.submit(job_id)
-    runner.stop()  # waits for the job
-    got = pat.get(f"/api/analyses/{job_id}").json()
-    assert got["status"] == "failed" and "restarted" not in got["error"], got
+    try:
+        got = _wait(pat, job_id, timeout_s=120)
+    finally:
+        runner.stop()
+    assert got["status"] == "failed" and "not a video" in got["error"], got
+
+
+@pytest.mark.slow
+def test_a_stopping_server_hands_its_job_back_and_a_restart_finishes_it(
+        app: FastAPI, users: Users, settings: Settings, videos: Path) -> None:
+    pat = users.patient()
+    upload = settings.uploads_dir / "clip.mp4"
+    upload.write_bytes((videos / CLIP).read_bytes())
+    job_id = _stored_job(app, pat.me["id"], upload, "queued")
+    first = app.state.jobs  # this server, started with the client
+    first.submit(job_id)
+    deadline = time.monotonic() + 120
+    while (job := pat.get(f"/api/analyses/{job_id}").json())["progress"] <= 0:
+        assert job["status"] in ("queued", "running") and time.monotonic() < deadline, job
+        time.sleep(0.1)
+    first.stop()  # mid-analysis
+    row = _job_row(app, job_id)
+    assert (row.status, row.claimed_by, row.progress) == ("queued", None, 0.0)
+    assert upload.exists()
+    second = _runner(app, settings)
+    second.start()
+    try:
+        got = _wait(pat, job_id)
+    finally:
+        second.stop()
+    assert got["status"] == "done" and got["result"]["rep_count"] == 5, got
+    assert _job_row(app, job_id).attempts == 2
+    assert len(pat.get("/api/progress").json()["sessions"][-1]["sets"]) == 1  # logged once

@@ -311,6 +311,8 @@ class AnalysisJob(Base):
     ``result`` is the ``glutecoach.analysis/1`` JSON; ``progress`` runs 0-1. ``upload_path`` is
     the generated name of the uploaded file (removed after analysis unless ``keep_video``);
     ``annotated_path`` the annotated MP4; ``exercise_set_id`` the set it was logged as.
+    ``claimed_by`` is the web server analysing it until ``lease_until`` (extended while it
+    works); ``attempts`` counts how often a server took it (see glutecoach.web.jobs).
     """
 
     __tablename__ = "analysis_jobs"
@@ -321,7 +323,7 @@ class AnalysisJob(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
@@ -336,3 +338,6 @@ class AnalysisJob(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))

@@ -26,7 +26,10 @@ class Settings:
     ``max_upload_bytes`` / ``max_video_seconds``: what an upload may be.
     ``secure_cookies``: mark cookies Secure (turn on behind HTTPS).
     ``session_days``: how long a sign-in lasts.
-    ``analysis_workers``: background analysis threads (each runs the pose model).
+    ``analysis_workers``: analyses this server runs at once (each in a worker process, or a
+    Ray task when ``ray_address`` names a cluster).
+    ``job_lease_s``: how long a server holds a job without a sign of life; a dead server's
+    jobs are queued again after this.
     ``login_failures`` within ``login_window_s``: per email and per client address, then 429.
     ``annotated_keep_hours``: how long an annotated video of a set the patient did not ask to
     keep stays viewable.
@@ -39,6 +42,8 @@ class Settings:
     secure_cookies: bool = False
     session_days: int = 14
     analysis_workers: int = 1
+    ray_address: str | None = None
+    job_lease_s: float = 60.0
     login_failures: int = 5
     login_window_s: float = 15 * 60
     annotated_keep_hours: float = 24.0
@@ -54,6 +59,10 @@ class Settings:
             kwargs["media_dir"] = Path(env["GLUTECOACH_MEDIA_DIR"])
         if env.get("GLUTECOACH_MAX_UPLOAD_MB"):
             kwargs["max_upload_bytes"] = int(float(env["GLUTECOACH_MAX_UPLOAD_MB"]) * 1024 * 1024)
+        if env.get("GLUTECOACH_RAY_ADDRESS"):
+            kwargs["ray_address"] = env["GLUTECOACH_RAY_ADDRESS"]
+        if env.get("GLUTECOACH_JOB_LEASE_S"):
+            kwargs["job_lease_s"] = float(env["GLUTECOACH_JOB_LEASE_S"])
         if env.get("GLUTECOACH_SECURE_COOKIES"):
             kwargs["secure_cookies"] = env["GLUTECOACH_SECURE_COOKIES"].lower() in ("1", "true")
         return cls(**kwargs)  # type: ignore[arg-type]
