@@ -18,7 +18,8 @@ from glutecoach.coaching.sets import counts_from_analysis, counts_from_reps
     [
         (6, 4, "better"),  # 2 points
         (6, 5, "no meaningful change"),  # 1 point, 17%
-        (3, 2, "better"),  # 1 point but 33%
+        (3, 2, "no meaningful change"),  # 1 point is noise, whatever the percentage
+        (2, 3, "no meaningful change"),  # finding 8: 2 -> 3 is not "worse"
         (2, 4, "worse"),
         (0, 1, "no meaningful change"),
         (5, 5, "no meaningful change"),
@@ -68,7 +69,9 @@ def test_wrong_schema_is_refused() -> None:
 
 def test_counts_from_reps() -> None:
     counts = counts_from_reps(12)
-    assert (counts.reps, counts.passing_reps, counts.form_score) == (12, 12, None)
+    # Finding 6: a set without a camera is "reported": its reps count, none is "good form".
+    assert (counts.reps, counts.passing_reps, counts.form_score) == (12, 0, None)
+    assert counts.filmed is False
     with pytest.raises(InvalidField, match="^reps:"):
         counts_from_reps(0)
 

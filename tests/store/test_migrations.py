@@ -24,6 +24,7 @@ HEAD_TABLES = {
     "questionnaires",
     "screenings",
     "sessions",
+    "symptom_checks",
     "web_sessions",
 }
 
@@ -31,10 +32,10 @@ HEAD_TABLES = {
 def test_empty_database_is_built_to_head(db_url: str) -> None:
     db = Database.open(db_url)
     assert set(db.table_names()) == HEAD_TABLES
-    assert current_revision(db.engine) == "0003"
+    assert current_revision(db.engine) == "0004"
     db.dispose()
     again = Database.open(db_url)  # opening twice is a no-op
-    assert current_revision(again.engine) == "0003"
+    assert current_revision(again.engine) == "0004"
     again.dispose()
 
 
@@ -96,7 +97,7 @@ def test_upgrade_from_0001_keeps_data_and_backfills_questionnaires(db_url: str) 
     engine.dispose()
 
     db = Database.open(db_url)  # upgrades 0001 -> head on open
-    assert current_revision(db.engine) == "0003"
+    assert current_revision(db.engine) == "0004"
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT email, name FROM people")).all() == [
             ("old@example.org", "Old Patient")

@@ -113,7 +113,7 @@ def test_screening_form_with_a_red_flag_shows_urgent_advice(users: Users) -> Non
     assert re.search(r'class="alert urgent" role="alert"', r.text)
     assert "medical help today" in r.text
     today = pat.get("/today").text
-    assert "clinician's review" in today
+    assert "paused until a clinician has checked you" in today
     assert pat.get("/api/plan").json()["status"] == "blocked"
     # Same rules as the CLI: a bad answer is named, nothing saved.
     r = pat.post("/screening", data={**form, "pain_back": "11"})

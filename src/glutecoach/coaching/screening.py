@@ -25,12 +25,17 @@ Risk = Literal["low", "medium", "high"]
 
 @dataclass(frozen=True)
 class RedFlag:
-    """One screening question and what a "yes" means."""
+    """One screening question, the plain words shown for a "yes", and what it may mean.
+
+    ``urgent`` flags need same-day care on their own; others need a clinician soon, unless a
+    combination in :func:`referral_for` makes them urgent.
+    """
 
     code: str
     question: str
     urgent: bool
     meaning: str
+    label: str
 
 
 RED_FLAGS: tuple[RedFlag, ...] = (
@@ -39,31 +44,70 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "Any new problem controlling your bladder or bowels?",
         True,
         "possible cauda equina syndrome",
+        "new bladder or bowel problem",
     ),
     RedFlag(
         "saddle_numbness",
         "Any numbness around your bottom, genitals or inner thighs?",
         True,
         "possible cauda equina syndrome",
+        "numbness around the bottom or genitals",
     ),
     RedFlag(
         "progressive_leg_weakness",
         "Is a leg getting weaker, or are you losing the ability to walk?",
         True,
         "possible cauda equina syndrome or nerve compression",
+        "a leg getting weaker",
     ),
-    RedFlag("cancer_history", "Have you ever had cancer?", False, "rule out a serious cause"),
+    RedFlag(
+        "leg_numb_cold_colour",
+        "Is a leg numb, cold, or a different colour from the other one?",
+        True,
+        "possible problem with the blood supply to the leg",
+        "a numb, cold or discoloured leg",
+    ),
+    RedFlag(
+        "cannot_bear_weight",
+        "Since an injury, are you unable to stand on the leg or walk 4 steps?",
+        True,
+        "possible fracture (Ottawa knee rule)",
+        "unable to stand on the leg or walk 4 steps after an injury",
+    ),
+    RedFlag(
+        "fever",
+        "Do you have a fever, or feel hot and shivery?",
+        False,
+        "possible infection",
+        "fever",
+    ),
+    RedFlag(
+        "immune_or_drug_use",
+        "Do you have a weakened immune system, or inject drugs?",
+        False,
+        "higher risk of infection",
+        "weakened immune system or injecting drugs",
+    ),
+    RedFlag(
+        "cancer_history",
+        "Have you ever had cancer?",
+        False,
+        "rule out a serious cause",
+        "has had cancer",
+    ),
     RedFlag(
         "unexplained_weight_loss",
         "Have you lost weight without trying?",
         False,
         "rule out a serious cause",
+        "weight loss without trying",
     ),
     RedFlag(
-        "fever_or_infection",
-        "Fever, a weakened immune system or intravenous drug use?",
+        "constant_night_pain",
+        "Is the pain there all the time, or worst at night?",
         False,
-        "rule out infection",
+        "rule out a serious cause",
+        "pain all the time or worst at night",
     ),
     RedFlag(
         "significant_trauma",
@@ -71,34 +115,50 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "long-term steroids?",
         False,
         "rule out a fracture",
-    ),
-    RedFlag(
-        "constant_night_pain",
-        "Is the pain constant, or worst at night?",
-        False,
-        "rule out a serious cause",
+        "pain after a fall or accident, osteoporosis or long-term steroids",
     ),
     RedFlag(
         "knee_locking_or_giving_way",
         "Does your knee lock or give way?",
         False,
         "possible joint injury",
+        "knee locks or gives way",
     ),
     RedFlag(
         "knee_hot_swollen",
         "Is a knee hot, red or swollen, or did it swell fast?",
         False,
         "possible infection, inflammation or injury",
-    ),
-    RedFlag(
-        "cannot_bear_weight",
-        "Can you not stand on the leg or walk 4 steps?",
-        False,
-        "possible fracture or serious injury",
+        "hot, red or swollen knee",
     ),
 )
 RED_FLAG_CODES = tuple(flag.code for flag in RED_FLAGS)
 URGENT_FLAGS = tuple(flag.code for flag in RED_FLAGS if flag.urgent)
+#: Flags worked out from other answers rather than asked directly.
+NEW_PAIN_OVER_50 = "new_pain_over_50"
+#: The malignancy pattern (Finucane 2020); ``rules.SERIOUS_PATTERN_FLAGS_URGENT`` of them
+#: together make the referral urgent.
+SERIOUS_PATTERN = ("cancer_history", "unexplained_weight_loss", "constant_night_pain",
+                   NEW_PAIN_OVER_50)
+#: Flags checked again before each session (the two-question symptom check).
+SYMPTOM_CHECK_FLAGS = {
+    "numbness_or_bladder": ("saddle_numbness", "bladder_bowel_change"),
+    "new_weakness": ("progressive_leg_weakness",),
+}
+SYMPTOM_CHECK_QUESTIONS = {
+    "numbness_or_bladder": "Since last time, any new numbness around your bottom or genitals, "
+    "or any new problem controlling your bladder or bowels?",
+    "new_weakness": "Since last time, is a leg newly weak, or are you finding it harder to walk?",
+}
+_LABELS = {flag.code: flag.label for flag in RED_FLAGS} | {
+    NEW_PAIN_OVER_50: "new pain, aged over 50"
+}
+
+
+def flag_label(code: str) -> str:
+    """Plain words for a red-flag code, for patients and clinicians alike."""
+    return _LABELS.get(code, code.replace("_", " "))
+
 
 #: STarT Back Tool wording (Hill et al. 2008); items 1-8 are agree (1) / disagree (0).
 START_BACK_QUESTIONS: tuple[str, ...] = (
@@ -118,6 +178,7 @@ ANSWER_KEYS = (
     "red_flags",
     "start_back",
     "pain",
+    "pain_is_new",
     "age",
     "sitting_hours_per_day",
     "active_days_per_week",
@@ -133,6 +194,7 @@ class Answers:
     start_back: tuple[int | str, ...]
     pain_back: int
     pain_knee: int
+    pain_is_new: bool
     age: int
     sitting_hours_per_day: float
     active_days_per_week: int
@@ -144,6 +206,7 @@ class Answers:
             "red_flags": dict(self.red_flags),
             "start_back": list(self.start_back),
             "pain": {"back": self.pain_back, "knee": self.pain_knee},
+            "pain_is_new": self.pain_is_new,
             "age": self.age,
             "sitting_hours_per_day": self.sitting_hours_per_day,
             "active_days_per_week": self.active_days_per_week,
@@ -226,7 +289,8 @@ def parse_start_back(value: Any) -> tuple[int | str, ...]:
         raise InvalidField(where, f"expected 9 answers, got {len(value)}")
     items: list[int | str] = []
     for number, answer in enumerate(value[:8], start=1):
-        if isinstance(answer, bool) or answer not in (0, 1):
+        # 1.0 == 1 in Python; like pain, an item must be written as a whole number.
+        if isinstance(answer, bool) or not isinstance(answer, int) or answer not in (0, 1):
             raise InvalidField(f"start_back[{number}]", f"must be 0 or 1, got {answer!r}")
         items.append(int(answer))
     last = value[8]
@@ -247,6 +311,12 @@ def parse_answers(data: Any) -> Answers:
     pain = _require(data, "pain")
     if not isinstance(pain, Mapping):
         raise InvalidField("pain", "must be an object with back and knee scores")
+    extra = sorted(set(pain) - {"back", "knee"})
+    if extra:
+        raise InvalidField(f"pain.{extra[0]}", "is not a pain region (back, knee)")
+    pain_is_new = _require(data, "pain_is_new")
+    if not isinstance(pain_is_new, bool):
+        raise InvalidField("pain_is_new", f"must be true or false, got {pain_is_new!r}")
     injury = _require(data, "previous_injury")
     if injury not in PREVIOUS_INJURY_CHOICES:
         raise InvalidField(
@@ -262,6 +332,7 @@ def parse_answers(data: Any) -> Answers:
         pain_knee=whole_number(
             _require(pain, "knee", "pain."), "pain.knee", rules.PAIN_MIN, rules.PAIN_MAX
         ),
+        pain_is_new=pain_is_new,
         age=whole_number(_require(data, "age"), "age", 16, 120),
         sitting_hours_per_day=_number(
             _require(data, "sitting_hours_per_day"), "sitting_hours_per_day", 0, 24
@@ -310,6 +381,32 @@ def risk_factors(answers: Answers) -> list[str]:
     return found
 
 
+def red_flags_of(answers: Answers) -> list[str]:
+    """The positive flags: those answered yes, plus new pain over 50 (NICE NG59)."""
+    flags = [code for code in RED_FLAG_CODES if answers.red_flags[code]]
+    if answers.pain_is_new and answers.age > rules.AGE_NEW_PAIN_FLAG_YEARS:
+        flags.append(NEW_PAIN_OVER_50)
+    return flags
+
+
+def referral_for(flags: list[str], pain_back: int, pain_knee: int) -> Referral:
+    """Same-day ("urgent"), "soon" or "none", from the urgency list in evidence.md.
+
+    Urgent: the cauda equina signs, a numb/cold/discoloured leg, unable to bear weight after
+    an injury (Ottawa knee rule, Stiell 1996), fever with back pain (spinal infection), fever
+    with a hot swollen knee (septic arthritis), or several malignancy-pattern flags together
+    (Finucane 2020). Any other flag: soon.
+    """
+    present = set(flags)
+    if present & set(URGENT_FLAGS):
+        return "urgent"
+    if "fever" in present and (pain_back > 0 or "knee_hot_swollen" in present):
+        return "urgent"
+    if len(present & set(SERIOUS_PATTERN)) >= rules.SERIOUS_PATTERN_FLAGS_URGENT:
+        return "urgent"
+    return "soon" if flags else "none"
+
+
 def starting_level(answers: Answers, start_back: StartBackScore, referral: Referral) -> int:
     """Ladder level to start at (0 glute bridge, 1 chair squat, 2 bodyweight squat).
 
@@ -336,24 +433,25 @@ _FACTOR_ADVICE = {
     "inactivity": "You are active on few days: start gently and build to 2-3 sessions a week.",
     "previous_injury": "You have had an injury before: start easy, stop if it hurts sharply, "
     "and tell your clinician which exercises you are doing.",
-    "age": "If your back pain is new and you are over 50, see a clinician before you start.",
 }
 
 
 def _advice(
     flags: list[str], referral: Referral, start_back: StartBackScore, factors: list[str]
 ) -> list[str]:
-    advice: list[str] = []
     if referral == "urgent":
+        # Nothing else beside it: an urgent box must not also suggest exercises.
+        return [
+            "Get medical help today: call your doctor's urgent line or NHS 111, or go to A&E. "
+            f"Tell them about: {'; '.join(flag_label(c) for c in flags)}.",
+            "Do not do the exercises until a clinician has checked you and cleared you here.",
+        ]
+    advice: list[str] = []
+    if referral == "soon":
         advice.append(
-            "Seek urgent medical care today (A&E or your doctor's urgent line): "
-            "these signs need to be checked straight away. Do not start the programme "
-            "until a clinician clears you."
-        )
-    elif referral == "soon":
-        advice.append(
-            "See a clinician soon (within a week or two) about the answers marked: "
-            "you can do the gentle starting level meanwhile, stop if pain gets worse."
+            "Please see a clinician in the next week or two about: "
+            f"{'; '.join(flag_label(c) for c in flags)}. Until they have looked at it, your plan "
+            "stays at the gentlest level. Stop if the pain gets worse."
         )
     if start_back.risk == "high":
         advice.append(
@@ -362,19 +460,15 @@ def _advice(
         )
     elif start_back.risk == "medium":
         advice.append("A physiotherapist-guided exercise plan is a good fit for your answers.")
-    advice.extend(_FACTOR_ADVICE[code] for code in factors)
+    advice.extend(_FACTOR_ADVICE[code] for code in factors if code in _FACTOR_ADVICE)
     advice.append("This screen flags what to show a clinician; it is not a diagnosis.")
     return advice
 
 
 def screen(answers: Answers) -> ScreeningResult:
     """Screen validated answers: flags, referral, STarT Back, advice and the starting level."""
-    flags = [code for code in RED_FLAG_CODES if answers.red_flags[code]]
-    referral: Referral = "none"
-    if any(code in URGENT_FLAGS for code in flags):
-        referral = "urgent"
-    elif flags:
-        referral = "soon"
+    flags = red_flags_of(answers)
+    referral = referral_for(flags, answers.pain_back, answers.pain_knee)
     start_back = score_start_back(answers.start_back)
     factors = risk_factors(answers)
     allowed = referral != "urgent"
@@ -394,6 +488,7 @@ _EXAMPLE_ANSWERS: dict[str, Any] = {
     "red_flags": {code: False for code in RED_FLAG_CODES},
     "start_back": [0, 1, 0, 0, 1, 0, 0, 1, "moderately"],
     "pain": {"back": 4, "knee": 2},
+    "pain_is_new": False,
     "age": 46,
     "sitting_hours_per_day": 9,
     "active_days_per_week": 1,

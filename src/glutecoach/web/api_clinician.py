@@ -123,16 +123,27 @@ def adjust_programme(
     return set_programme(db, user, own_patient(db, user, patient_id), body)
 
 
-def clear_latest(db: Db, user: Person, patient: Person) -> dict[str, Any]:
+class ClearIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: Text = Field(max_length=2000,
+                       description="what you checked and why it is safe to go on")
+
+
+def clear_latest(db: Db, user: Person, patient: Person, note: str) -> dict[str, Any]:
     screening = service.latest_screening(db, patient)
     if screening is None:
         raise HTTPException(409, "this patient has no screening to clear")
-    service.clear_screening(db, screening, user)
+    service.clear_screening(db, screening, user, note)
     db.commit()
     return screening_dict(screening)
 
 
 @router.post("/{patient_id}/clear")
-def clear(patient_id: RecordId, user: Clinician, db: Db) -> dict[str, Any]:
-    """Allow the programme after reviewing the latest screening's red flag."""
-    return clear_latest(db, user, own_patient(db, user, patient_id))
+def clear(
+    patient_id: RecordId, user: Clinician, db: Db, body: ClearIn | None = None
+) -> dict[str, Any]:
+    """Clear the latest screening's urgent red flag (the programme restarts at level 0) or
+    review its "soon" flag (lifts the gentle-level cap), with a note kept in the history.
+    Someone else's patient answers 404 before the note is looked at."""
+    patient = own_patient(db, user, patient_id)
+    return clear_latest(db, user, patient, body.note if body else "")
