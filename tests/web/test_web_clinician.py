@@ -61,6 +61,9 @@ def test_record_programme_clear_and_report(users: Users) -> None:
     cleared = doc.get(f"/api/patients/{pid}").json()["screenings"][0]
     assert (cleared["cleared_by"], cleared["clearance_note"]) == (
         "Dr Lee", "Seen today; no red-flag signs")
+    # Finding 5: once cleared, Today and the PDF no longer say "get help today" / "blocked".
+    today = pat.get("/today").text
+    assert "medical help today" not in today and "Dr Lee checked your answers" in today
     # Adjust the programme (API), then the plan follows it.
     r = doc.post(f"/api/patients/{pid}/programme",
                  json={"level": 2, "target_reps": 12, "sets": 3, "sessions_per_week": 2,
@@ -77,6 +80,8 @@ def test_record_programme_clear_and_report(users: Users) -> None:
 
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(r.content)).pages)
     assert "Pat" in text
+    squashed = " ".join(text.split())
+    assert "blocked" not in squashed and "Seen today; no red-flag signs" in squashed
     for name in ("pain", "reps", "adherence"):
         assert doc.get(f"/api/patients/{pid}/plots/{name}").content.startswith(b"\x89PNG")
 

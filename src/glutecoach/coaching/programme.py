@@ -10,7 +10,7 @@ is asked past the article's 15. Sets and reps stay inside the ACSM position stan
 1-3 sets, 2-3 sessions a week; Ratamess et al. 2009).
 
 Rules, applied only to sessions since the programme last changed, each body region on its own
-(the pain-monitoring model: Thomee 1997; Silbernagel et al. 2007):
+(the pain-monitoring model: Thomeé 1997; Silbernagel et al. 2007):
 
 * **Step back** when pain during or after exercise went above 5/10, when the next morning had
   not settled (2+ points above the pain before the session), or when the weekly average rose by

@@ -119,6 +119,10 @@ class ProgressData:
     identifiers: dict[str, str] = field(default_factory=dict)
     flag_history: list[FlagEvent] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
+    #: The latest screening's red flags were cleared (or reviewed) by a clinician.
+    screening_cleared: bool = False
+    #: The STarT Back statements the person agreed with (item 9 when "very much"/"extremely").
+    start_back_positive: list[str] = field(default_factory=list)
 
 
 def meaningful_change(

@@ -16,7 +16,7 @@ PAIN_MEANINGFUL_CHANGE_POINTS = 2
 #: A rise this large during a session needs the next morning's pain before the plan moves on.
 PAIN_FLARE_RISE_POINTS = PAIN_MEANINGFUL_CHANGE_POINTS
 
-# --- Pain-monitoring model: Thomee, Phys Ther 1997;77(12):1690-1703; Silbernagel et al.,
+# --- Pain-monitoring model: Thomeé, Phys Ther 1997;77(12):1690-1703; Silbernagel et al.,
 # --- Am J Sports Med 2007;35(6):897-906. Each body region is judged on its own. -----------------
 #: Pain during or after exercise may reach this; at it the plan holds, above it steps back.
 PAIN_MONITOR_LIMIT = 5

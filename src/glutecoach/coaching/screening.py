@@ -427,6 +427,7 @@ def starting_level(answers: Answers, start_back: StartBackScore, referral: Refer
     return 1 if gentle else 2
 
 
+NOT_A_DIAGNOSIS = "This screen flags what to show a clinician; it is not a diagnosis."
 _FACTOR_ADVICE = {
     "prolonged_sitting": "You sit for long stretches: stand up and do a few sit-to-stands "
     "every hour or so; your glutes do little while you sit.",
@@ -461,7 +462,7 @@ def _advice(
     elif start_back.risk == "medium":
         advice.append("A physiotherapist-guided exercise plan is a good fit for your answers.")
     advice.extend(_FACTOR_ADVICE[code] for code in factors if code in _FACTOR_ADVICE)
-    advice.append("This screen flags what to show a clinician; it is not a diagnosis.")
+    advice.append(NOT_A_DIAGNOSIS)
     return advice
 
 

@@ -44,6 +44,8 @@ from glutecoach.coaching.progress import (
     pain_trend,
 )
 from glutecoach.coaching.screening import (
+    NOT_A_DIAGNOSIS,
+    START_BACK_QUESTIONS,
     SYMPTOM_CHECK_FLAGS,
     Answers,
     ScreeningResult,
@@ -466,6 +468,20 @@ def _follow_up(screening: Screening) -> list[str]:
     ]
 
 
+def _advice_now(person: Person, screening: Screening) -> list[str]:
+    """The screening's advice as it stands today: once a clinician has cleared or reviewed the
+    flags, their "get help" lines give way to who cleared them and when."""
+    advice = list(screening.result.get("advice", []))
+    if screening.cleared_at is None or not screening.red_flags:
+        return advice
+    who = screening.cleared_by.name if screening.cleared_by else "your clinician"
+    cleared = (f"{who} checked your answers on {local_day(person, screening.cleared_at)} "
+               "and said you can go on.")
+    if screening.referral == "urgent":
+        return [cleared + " Start again gently at the easiest level.", NOT_A_DIAGNOSIS]
+    return [cleared, *advice[1:]]
+
+
 def build_plan(session: Session, person: Person, *, now: datetime | None = None) -> PlanOutcome:
     """Today's plan from the screening and history, storing any progression or step back.
 
@@ -511,7 +527,7 @@ def build_plan(session: Session, person: Person, *, now: datetime | None = None)
         session.flush()
     return PlanOutcome(
         blocked=False,
-        advice=_follow_up(screening) + list(screening.result.get("advice", [])),
+        advice=_follow_up(screening) + _advice_now(person, screening),
         decision=decision,
         items=todays_plan(decision.state),
         programme=programme,
@@ -775,4 +791,16 @@ def progress_data(session: Session, person: Person, *, now: datetime | None = No
                    if person.clinician else None),
         identifiers=identifiers,
         flag_history=_flag_history(session, person),
+        screening_cleared=bool(screening and screening.cleared_at),
+        start_back_positive=_start_back_positive(screening),
     )
+
+
+def _start_back_positive(screening: Screening | None) -> list[str]:
+    """The STarT Back statements that scored, numbered as in the tool (Hill 2008)."""
+    items = (screening.answers.get("start_back") if screening else None) or []
+    return [
+        f"{number}. {START_BACK_QUESTIONS[number - 1]}"
+        for number, answer in enumerate(items, start=1)
+        if answer == 1 or answer in rules.START_BACK_ITEM9_POSITIVE
+    ]
