@@ -83,17 +83,20 @@ def _ask_answers() -> dict[str, Any]:
 
     out.print("[bold]Safety questions[/bold] (answer y or n)")
     flags = {flag.code: typer.confirm(flag.question, default=False) for flag in RED_FLAGS}
-    out.print("[bold]STarT Back questions[/bold]: do you agree? (last 2 weeks)")
-    items: list[Any] = [int(typer.confirm(q, default=False)) for q in START_BACK_QUESTIONS[:8]]
-    choices = ", ".join(rules.START_BACK_ITEM9_ANSWERS)
-    items.append(typer.prompt(f"{START_BACK_QUESTIONS[8]} ({choices})"))
+    pain = {
+        "back": typer.prompt("Back pain now, 0-10", type=int),
+        "knee": typer.prompt("Knee pain now, 0-10", type=int),
+    }
+    items: list[Any] | None = None
+    if pain["back"] != 0:  # STarT Back is for back pain only
+        out.print("[bold]Back pain questions[/bold]: do you agree? (last 2 weeks)")
+        items = [int(typer.confirm(q, default=False)) for q in START_BACK_QUESTIONS[:8]]
+        choices = ", ".join(rules.START_BACK_ITEM9_ANSWERS)
+        items.append(typer.prompt(f"{START_BACK_QUESTIONS[8]} ({choices})"))
     return {
         "red_flags": flags,
         "start_back": items,
-        "pain": {
-            "back": typer.prompt("Back pain now, 0-10", type=int),
-            "knee": typer.prompt("Knee pain now, 0-10", type=int),
-        },
+        "pain": pain,
         "pain_is_new": typer.confirm(
             f"Did this pain start in the last {rules.NEW_PAIN_WEEKS} weeks?", default=False
         ),
@@ -115,7 +118,8 @@ def _show_screening(result: Any) -> None:
     lines = [
         f"Red flags: {'; '.join(flag_label(c) for c in result.red_flags) or 'none'}",
         f"See a clinician: [{colour}]{referral[result.referral]}[/{colour}]",
-        f"STarT Back: total {sb.total}/9, distress {sb.distress}/5 -> {sb.risk} risk",
+        f"STarT Back: total {sb.total}/9, distress {sb.distress}/5 -> {sb.risk} risk"
+        if sb else "STarT Back: not asked (no back pain; it is a back pain tool)",
         f"Programme allowed: {'yes' if result.programme_allowed else 'NO'}",
     ]
     if result.starting_level is not None:
@@ -401,6 +405,35 @@ def check(
     out.print("Thank you: nothing new. Go ahead with today's plan.")
 
 
+class Measure(str, Enum):
+    odi = "odi"
+    rmdq = "rmdq"
+    akps = "akps"
+    psfs = "psfs"
+
+
+def outcome(
+    person: Annotated[str, typer.Option(help="Name or email of the person.")],
+    measure: Annotated[Measure, typer.Option(help="odi, rmdq (back), akps (knee), psfs (all).")],
+    answers: Annotated[Path, typer.Option(help="JSON answers (see docs/coaching.md).")],
+    at: Annotated[str | None, typer.Option(
+        help="When it happened (ISO date and time, your local time; up to 90 days back).")] = None,
+) -> None:
+    """Record an outcome measure (baseline, then every 4 weeks) with its score."""
+    from glutecoach.coaching.questionnaires import MEASURES
+    from glutecoach.store import service
+
+    with _input_errors():
+        raw = json.loads(answers.read_text(encoding="utf-8"))
+        with _database().session_scope() as session:
+            someone = service.find_person(session, person)
+            row = service.record_outcome(session, someone, measure.value, raw,
+                                         now=service.entered_at(someone, at))
+            score = row.score
+    spec = MEASURES[measure.value]
+    out.print(f"{spec['name']}: {score:g}{spec['unit']}")
+
+
 # --- progress / report --------------------------------------------------------------------------
 
 
@@ -438,10 +471,15 @@ def progress(
         f"{a.current_streak_weeks} weeks on plan (best "
         f"{a.longest_streak_weeks}), {a.training_day_streak} days in a row",
     )
+    for o in data.outcomes:
+        table.add_row(o["name"], f"{o['first']:g} -> {o['last']:g}{o['unit']} "
+                                 f"({o['change']:+g}), {o['direction']}")
     if data.programme:
         p = data.programme
         table.add_row(
-            "Programme", f"level {p['level']}: {p['exercise']} {p['sets']}x{p['target_reps']}"
+            "Programme",
+            f"level {p['level']}: {p['exercise_name']} {p['sets']}x{p['target_reps']}"
+            + ("" if p["resistance"] == "bodyweight" else f", {p['resistance']}"),
         )
     out.print(table)
     for path in paths:
@@ -510,6 +548,7 @@ def register(app: typer.Typer) -> None:
     app.command("log")(log)
     app.command("pain")(pain)
     app.command("check")(check)
+    app.command("outcome")(outcome)
     app.command("progress")(progress)
     app.command("report")(report)
     app.add_typer(users_app, name="users")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -83,3 +84,31 @@ def test_odi() -> None:
         score_odi([0, 0, 6, 0, 0, 0, 0, 0, 0, 0])
     with pytest.raises(InvalidField, match="^odi:"):
         score_odi([0] * 9)
+
+
+def test_outcome_measures_are_scored_and_checked() -> None:
+    from glutecoach.coaching.questionnaires import (
+        measures_for,
+        minimal_important_change,
+        score_measure,
+    )
+
+    assert score_measure("rmdq", [1] * 10 + [0] * 14) == 10.0
+    assert score_measure("akps", 72) == 72.0
+    assert score_measure("psfs", [{"activity": a, "score": s}
+                                  for a, s in (("stairs", 4), ("gardening", 5), ("run", 7))]) == 5.3
+    for measure, answers, where in (
+        ("rmdq", [1] * 23, "rmdq"),
+        ("rmdq", [1.0] + [0] * 23, "rmdq[1]"),
+        ("akps", 101, "akps"),
+        ("psfs", [{"activity": "stairs", "score": 4}], "psfs"),
+        ("psfs", [{"activity": "", "score": 4}] * 3, "psfs[1].activity"),
+        ("psfs", [{"activity": "x", "score": 11}] * 3, "psfs[1].score"),
+        ("koos", [], "measure"),
+    ):
+        with pytest.raises(InvalidField, match=rf"^{re.escape(where)}:"):
+            score_measure(measure, answers)
+    assert minimal_important_change("rmdq", 10) == 5  # 5 points beats 30% of 10
+    assert minimal_important_change("rmdq", 20) == 6  # 30% of 20 beats 5 points
+    assert measures_for(["knee"]) == ["akps", "psfs"]
+    assert measures_for(["back", "knee"]) == ["rmdq", "akps", "psfs"]

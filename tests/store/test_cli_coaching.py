@@ -139,6 +139,8 @@ def test_whole_journey(cli: Cli) -> None:
 def test_interactive_screen(cli: Cli) -> None:
     cli.add_patient()
     replies = ["n"] * 13 + [
+        "4",
+        "2",
         "n",
         "y",
         "n",
@@ -148,8 +150,6 @@ def test_interactive_screen(cli: Cli) -> None:
         "n",
         "y",
         "very_much",
-        "4",
-        "2",
         "n",
         "46",
         "9",

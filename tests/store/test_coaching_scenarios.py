@@ -301,3 +301,48 @@ def test_entered_at_takes_up_to_90_days_back_never_the_future(db: Database) -> N
                               ("yesterday", "expected a date")):
             with pytest.raises(InvalidField, match=problem):
                 service.entered_at(person, text, now=now)
+
+
+# --- outcome measures and STarT Back for back pain only ----------------------------------------
+
+
+def test_knee_only_patient_gets_no_start_back_and_knee_measures_every_4_weeks(
+    db: Database,
+) -> None:
+    screen_kim(db, T0, pain={"back": 0, "knee": 5}, start_back=None)
+    with db.session_scope() as session:
+        person = service.find_person(session, "Kim")
+        screening = service.latest_screening(session, person)
+        assert screening is not None and screening.start_back_risk is None
+        assert screening.result["start_back"] is None
+        assert service.outcomes_due(session, person, T0) == ["akps", "psfs"]
+    assert any("first questionnaires" in a for a in plan(db, T0).advice)
+    activities = [{"activity": "stairs", "score": 3}, {"activity": "running", "score": 2},
+                  {"activity": "kneeling", "score": 4}]
+    with db.session_scope() as session:
+        person = service.find_person(session, "Kim")
+        service.record_outcome(session, person, "akps", 60, now=T0)
+        service.record_outcome(session, person, "psfs", activities, now=T0)
+        assert service.outcomes_due(session, person, T0 + 27 * DAY) == []
+        assert service.outcomes_due(session, person, T0 + 28 * DAY) == ["akps", "psfs"]
+        service.record_outcome(session, person, "akps", 65, now=T0 + 28 * DAY)  # +5 < 10
+        service.record_outcome(session, person, "psfs", [{**a, "score": a["score"] + 3}
+                                                         for a in activities], now=T0 + 28 * DAY)
+        trends = {t["measure"]: t for t in service.outcome_trends(session, person)}
+    assert trends["akps"]["direction"] == "no meaningful change"
+    assert (trends["psfs"]["first"], trends["psfs"]["last"], trends["psfs"]["direction"]) == (
+        3.0, 6.0, "better")
+
+
+def test_back_measures_use_the_larger_of_points_and_30_percent(db: Database) -> None:
+    screen_kim(db, T0)
+    with db.session_scope() as session:
+        person = service.find_person(session, "Kim")
+        assert service.outcomes_due(session, person, T0) == ["rmdq", "psfs"]
+        service.record_outcome(session, person, "odi", [4] * 10, now=T0)  # 80%
+        assert service.outcomes_due(session, person, T0 + DAY) == ["psfs"]  # ODI counts too
+        service.record_outcome(session, person, "odi", [3] * 9 + [4], now=T0 + 28 * DAY)
+        odi = service.outcome_trends(session, person)[0]
+    # 80% -> 62%: 18 points is more than 10 but less than 30% of 80 (24): not yet meaningful.
+    assert (odi["first"], odi["last"], odi["minimal_important_change"]) == (80.0, 62.0, 24.0)
+    assert odi["direction"] == "no meaningful change"

@@ -191,7 +191,8 @@ class Answers:
     """Validated screening answers. ``start_back`` keeps item 9 as its word."""
 
     red_flags: dict[str, bool]
-    start_back: tuple[int | str, ...]
+    #: None for a knee-only patient: STarT Back is validated for back pain only.
+    start_back: tuple[int | str, ...] | None
     pain_back: int
     pain_knee: int
     pain_is_new: bool
@@ -204,7 +205,7 @@ class Answers:
         """The answers in the documented file format."""
         return {
             "red_flags": dict(self.red_flags),
-            "start_back": list(self.start_back),
+            "start_back": None if self.start_back is None else list(self.start_back),
             "pain": {"back": self.pain_back, "knee": self.pain_knee},
             "pain_is_new": self.pain_is_new,
             "age": self.age,
@@ -229,7 +230,7 @@ class ScreeningResult:
 
     red_flags: list[str]
     referral: Referral
-    start_back: StartBackScore
+    start_back: StartBackScore | None
     programme_allowed: bool
     risk_factors: list[str]
     advice: list[str]
@@ -301,6 +302,20 @@ def parse_start_back(value: Any) -> tuple[int | str, ...]:
     return tuple(items)
 
 
+def current_answers(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers stored before the red-flag list changed (revision 0004), in today's format: the
+    old combined ``fever_or_infection`` keeps its old "soon" meaning as ``immune_or_drug_use``,
+    questions not asked then are "no", and the pain counts as not new."""
+    flags = dict(stored.get("red_flags") or {})
+    if "fever_or_infection" in flags:
+        flags["immune_or_drug_use"] = bool(flags.pop("fever_or_infection"))
+    return {
+        **stored,
+        "red_flags": {code: bool(flags.get(code, False)) for code in RED_FLAG_CODES},
+        "pain_is_new": bool(stored.get("pain_is_new", False)),
+    }
+
+
 def parse_answers(data: Any) -> Answers:
     """Validate a decoded answers file; raises :class:`InvalidField` on the first problem."""
     if not isinstance(data, Mapping):
@@ -323,12 +338,17 @@ def parse_answers(data: Any) -> Answers:
             "previous_injury",
             f"must be one of {', '.join(PREVIOUS_INJURY_CHOICES)}, got {injury!r}",
         )
+    pain_back = whole_number(
+        _require(pain, "back", "pain."), "pain.back", rules.PAIN_MIN, rules.PAIN_MAX
+    )
+    items = _require(data, "start_back")
+    # STarT Back is validated for back pain, not knee pain (evidence.md): without back pain it
+    # is neither required nor scored.
+    start_back = None if pain_back == 0 else parse_start_back(items)
     return Answers(
         red_flags=_parse_red_flags(_require(data, "red_flags")),
-        start_back=parse_start_back(_require(data, "start_back")),
-        pain_back=whole_number(
-            _require(pain, "back", "pain."), "pain.back", rules.PAIN_MIN, rules.PAIN_MAX
-        ),
+        start_back=start_back,
+        pain_back=pain_back,
         pain_knee=whole_number(
             _require(pain, "knee", "pain."), "pain.knee", rules.PAIN_MIN, rules.PAIN_MAX
         ),
@@ -407,7 +427,7 @@ def referral_for(flags: list[str], pain_back: int, pain_knee: int) -> Referral:
     return "soon" if flags else "none"
 
 
-def starting_level(answers: Answers, start_back: StartBackScore, referral: Referral) -> int:
+def starting_level(answers: Answers, start_back: StartBackScore | None, referral: Referral) -> int:
     """Ladder level to start at (0 glute bridge, 1 chair squat, 2 bodyweight squat).
 
     Gentler starts for more pain, higher STarT Back risk, a flag awaiting a clinician, older age,
@@ -415,10 +435,11 @@ def starting_level(answers: Answers, start_back: StartBackScore, referral: Refer
     confidence", applied before the person has to ask.
     """
     worst_pain = max(answers.pain_back, answers.pain_knee)
-    if referral != "none" or start_back.risk == "high" or worst_pain >= rules.PAIN_GENTLE_START:
+    risk = start_back.risk if start_back else "low"
+    if referral != "none" or risk == "high" or worst_pain >= rules.PAIN_GENTLE_START:
         return 0
     gentle = (
-        start_back.risk == "medium"
+        risk == "medium"
         or worst_pain >= rules.PAIN_CHAIR_START
         or answers.age >= rules.AGE_GENTLE_START_YEARS
         or answers.active_days_per_week < rules.ACTIVE_DAYS_LOW
@@ -438,7 +459,7 @@ _FACTOR_ADVICE = {
 
 
 def _advice(
-    flags: list[str], referral: Referral, start_back: StartBackScore, factors: list[str]
+    flags: list[str], referral: Referral, start_back: StartBackScore | None, factors: list[str]
 ) -> list[str]:
     if referral == "urgent":
         # Nothing else beside it: an urgent box must not also suggest exercises.
@@ -454,12 +475,13 @@ def _advice(
             f"{'; '.join(flag_label(c) for c in flags)}. Until they have looked at it, your plan "
             "stays at the gentlest level. Stop if the pain gets worse."
         )
-    if start_back.risk == "high":
+    risk = start_back.risk if start_back else None
+    if risk == "high":
         advice.append(
             "Your answers suggest the pain is weighing on you: a physiotherapist can "
             "help with that as well as with exercise."
         )
-    elif start_back.risk == "medium":
+    elif risk == "medium":
         advice.append("A physiotherapist-guided exercise plan is a good fit for your answers.")
     advice.extend(_FACTOR_ADVICE[code] for code in factors if code in _FACTOR_ADVICE)
     advice.append(NOT_A_DIAGNOSIS)
@@ -470,7 +492,7 @@ def screen(answers: Answers) -> ScreeningResult:
     """Screen validated answers: flags, referral, STarT Back, advice and the starting level."""
     flags = red_flags_of(answers)
     referral = referral_for(flags, answers.pain_back, answers.pain_knee)
-    start_back = score_start_back(answers.start_back)
+    start_back = None if answers.start_back is None else score_start_back(answers.start_back)
     factors = risk_factors(answers)
     allowed = referral != "urgent"
     return ScreeningResult(

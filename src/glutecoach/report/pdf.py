@@ -49,6 +49,10 @@ REFERENCES: dict[str, str] = {
     "thomee": "Thomeé R. Phys Ther. 1997;77(12):1690-1703; Silbernagel KG et al. Am J Sports "
     "Med. 2007;35(6):897-906 (pain-monitoring model).",
     "stiell": "Stiell IG et al. JAMA. 1996;275(8):611-615 (Ottawa knee rule).",
+    "stratford": "Stratford P et al. Physiother Can. 1995;47:258-263 (PSFS); Roland M, Morris R. "
+    "Spine. 1983;8(2):141-144 (RMDQ).",
+    "crossley": "Crossley KM et al. Arch Phys Med Rehabil. 2004;85(5):815-822; Kujala UM et al. "
+    "Arthroscopy. 1993;9(2):159-163 (AKPS).",
     "nice": "NICE guideline NG59 (low back pain and sciatica); Finucane LM et al. J Orthop "
     "Sports Phys Ther. 2020;50(7):350-372.",
     "acsm": "ACSM position stand on resistance training (Ratamess NA et al.). 2009.",
@@ -99,12 +103,14 @@ def _screening(data: ProgressData, st: dict[str, ParagraphStyle]) -> list[Flowab
     result = data.screening
     if result is None:
         return [*out, Paragraph("No screening recorded.", st["body"])]
-    sb = result.get("start_back", {})
+    sb = result.get("start_back")
     when = data.screening_day.isoformat() if data.screening_day else "?"
+    start_back = (f"STarT Back total {sb.get('total')}/9, distress subscale "
+                  f"{sb.get('distress')}/5: <b>{sb.get('risk')} risk</b> (Hill 2008)." if sb
+                  else "STarT Back not given (no back pain).")
     out.append(
         Paragraph(
-            f"Latest screening {when}. STarT Back total {sb.get('total')}/9, distress subscale "
-            f"{sb.get('distress')}/5: <b>{sb.get('risk')} risk</b> (Hill 2008). "
+            f"Latest screening {when}. {start_back} "
             f"Pain at screening: back {result.get('pain', {}).get('back')}/10, knee "
             f"{result.get('pain', {}).get('knee')}/10.",
             st["body"],
@@ -242,6 +248,22 @@ def _pain(data: ProgressData, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     return out
 
 
+def _outcomes(data: ProgressData, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    if not data.outcomes:
+        return []
+    rows: list[list[Any]] = [["Measure", "First", "Latest", "Change", "Meaningful change", "Means"]]
+    for o in data.outcomes:
+        rows.append([Paragraph(escape(o["name"]), st["small"]),
+                     f"{o['first']:g}{o['unit']} ({o['first_day']})",
+                     f"{o['last']:g}{o['unit']} ({o['last_day']})", f"{o['change']:+g}",
+                     f"{o['minimal_important_change']:g}", o["direction"]])
+    return [Paragraph("Outcome measures", st["h"]),
+            _table(rows, [4.6 * cm, 2.8 * cm, 2.8 * cm, 1.3 * cm, 2.2 * cm, _PAGE_W - 13.7 * cm]),
+            Paragraph("Minimal important change: RMDQ 5 points, ODI 10 points, or 30% of the "
+                      "baseline (Ostelo 2008); PSFS 2 points (Stratford 1995); AKPS 10 points "
+                      "(Crossley 2004).", st["small"])]
+
+
 def _faults(data: ProgressData, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Filmed sets grouped by week, so a whole programme fits in a few rows."""
     out: list[Flowable] = [Paragraph("Form faults over time (filmed sets, by week)", st["h"])]
@@ -308,6 +330,7 @@ def build_report(data: ProgressData, out: Path) -> Path:
             *_exercises(data, st),
             *_adherence(data, st),
             *_pain(data, st),
+            *_outcomes(data, st),
             *_faults(data, st),
             Spacer(1, 4),
             KeepTogether(_plots(data, Path(tmp))),

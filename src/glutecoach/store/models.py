@@ -107,9 +107,10 @@ class Screening(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
     red_flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
     referral: Mapped[str] = mapped_column(String(10))
-    start_back_total: Mapped[int] = mapped_column(Integer)
-    start_back_distress: Mapped[int] = mapped_column(Integer)
-    start_back_risk: Mapped[str] = mapped_column(String(10))
+    #: None for a knee-only patient (STarT Back is for back pain; nullable since 0004).
+    start_back_total: Mapped[int | None] = mapped_column(Integer)
+    start_back_distress: Mapped[int | None] = mapped_column(Integer)
+    start_back_risk: Mapped[str | None] = mapped_column(String(10))
     programme_allowed: Mapped[bool]
     starting_level: Mapped[int | None]
     result: Mapped[dict[str, Any]] = mapped_column(JSONType)
@@ -153,16 +154,15 @@ class TrainingSession(Base):
     __table_args__ = (
         CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before"),
         CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after"),
-        CheckConstraint("pain_during BETWEEN 0 AND 10", name="pain_during"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    #: The worst region's pain; each region's own readings are pain entries of the session.
+    #: The worst region's pain; each region's readings (and the pain during) are the session's
+    #: pain entries.
     pain_before: Mapped[int | None]
     pain_after: Mapped[int | None]
-    pain_during: Mapped[int | None]
     notes: Mapped[str] = mapped_column(Text, default="")
 
     person: Mapped[Person] = relationship(back_populates="sessions")

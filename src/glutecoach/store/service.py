@@ -38,16 +38,24 @@ from glutecoach.coaching.programme import (
 from glutecoach.coaching.progress import (
     FlagEvent,
     PainPoint,
+    meaningful_change,
     ProgressData,
     SessionSummary,
     SetSummary,
     pain_trend,
+)
+from glutecoach.coaching.questionnaires import (
+    MEASURES,
+    measures_for,
+    minimal_important_change,
+    score_measure,
 )
 from glutecoach.coaching.screening import (
     NOT_A_DIAGNOSIS,
     START_BACK_QUESTIONS,
     SYMPTOM_CHECK_FLAGS,
     Answers,
+    current_answers,
     ScreeningResult,
     flag_label,
     parse_answers,
@@ -182,26 +190,27 @@ def save_screening(
         answers=answers.to_dict(),
         red_flags=list(result.red_flags),
         referral=result.referral,
-        start_back_total=result.start_back.total,
-        start_back_distress=result.start_back.distress,
-        start_back_risk=result.start_back.risk,
+        start_back_total=result.start_back.total if result.start_back else None,
+        start_back_distress=result.start_back.distress if result.start_back else None,
+        start_back_risk=result.start_back.risk if result.start_back else None,
         programme_allowed=result.programme_allowed,
         starting_level=result.starting_level,
         result=result.to_dict(),
     )
     session.add(screening)
     session.flush()
-    session.add(
-        Questionnaire(
-            person_id=person.id,
-            screening_id=screening.id,
-            kind="start_back",
-            answers=list(answers.start_back),
-            score=float(result.start_back.total),
-            category=result.start_back.risk,
-            taken_at=now,
+    if answers.start_back is not None and result.start_back is not None:
+        session.add(
+            Questionnaire(
+                person_id=person.id,
+                screening_id=screening.id,
+                kind="start_back",
+                answers=list(answers.start_back),
+                score=float(result.start_back.total),
+                category=result.start_back.risk,
+                taken_at=now,
+            )
         )
-    )
     for region, score in (("back", answers.pain_back), ("knee", answers.pain_knee)) if pain else ():
         session.add(
             PainEntry(
@@ -322,7 +331,7 @@ def record_symptom_check(
         latest = latest_screening(session, person)
         if latest is None:
             raise InvalidField("person", f"{person.name} has no screening yet")
-        raw = {**latest.answers, "red_flags": dict(latest.answers["red_flags"])}
+        raw = current_answers(latest.answers)
         for key, codes in SYMPTOM_CHECK_FLAGS.items():
             if answers[key]:
                 raw["red_flags"].update({code: True for code in codes})
@@ -525,9 +534,13 @@ def build_plan(session: Session, person: Person, *, now: datetime | None = None)
         programme = new_programme(person, decision.state, decision.detail, now, screening)
         session.add(programme)
         session.flush()
+    due = [MEASURES[m]["name"] for m in outcomes_due(session, person, now)]
+    ask = [f"Time for your {'first' if not programme_has_outcomes(session, person) else '4-weekly'}"
+           f" questionnaires ({', '.join(due)}): they show you and your clinician what has "
+           "changed."] if due else []
     return PlanOutcome(
         blocked=False,
-        advice=_follow_up(screening) + _advice_now(person, screening),
+        advice=_follow_up(screening) + ask + _advice_now(person, screening),
         decision=decision,
         items=todays_plan(decision.state),
         programme=programme,
@@ -645,7 +658,7 @@ def _set_session_pain(
     now: datetime,
 ) -> None:
     """One region's pain at one moment of a session (a later entry replaces it); the session's
-    own column keeps the worst region's value."""
+    own before/after columns keep the worst region's value."""
     assert moment in PAIN_MOMENTS
     entry = next((e for e in training.pain_entries
                   if e.region == region and e.moment == moment), None)
@@ -654,8 +667,9 @@ def _set_session_pain(
                           source="session", recorded_at=now, score=score)
         training.pain_entries.append(entry)
     entry.score = score
-    worst = max(e.score for e in training.pain_entries if e.moment == moment)
-    setattr(training, f"pain_{moment}", worst)
+    if moment != "during":
+        worst = max(e.score for e in training.pain_entries if e.moment == moment)
+        setattr(training, f"pain_{moment}", worst)
     session.flush()
 
 
@@ -682,6 +696,80 @@ def log_pain(
     session.add(entry)
     session.flush()
     return entry
+
+
+# --- outcome measures ---------------------------------------------------------------------------
+
+
+def record_outcome(
+    session: Session,
+    person: Person,
+    measure: str,
+    answers: Any,
+    *,
+    now: datetime | None = None,
+) -> Questionnaire:
+    """Score and store one outcome measure (``odi``, ``rmdq``, ``akps``, ``psfs``)."""
+    score = score_measure(measure, answers)
+    row = Questionnaire(person_id=person.id, kind=measure, answers=answers, score=score,
+                        taken_at=now or utc_now())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _pain_regions(screening: Screening | None) -> list[str]:
+    pain = (screening.answers.get("pain") if screening else None) or {}
+    return [region for region in PAIN_REGIONS if pain.get(region, 0) > 0]
+
+
+def programme_has_outcomes(session: Session, person: Person) -> bool:
+    """Whether any outcome measure was taken yet (else the next ones are the baseline)."""
+    return session.scalar(
+        select(func.count()).select_from(Questionnaire)
+        .where(Questionnaire.person_id == person.id, Questionnaire.kind.in_(tuple(MEASURES)))
+    ) > 0
+
+
+def outcomes_due(session: Session, person: Person, now: datetime | None = None) -> list[str]:
+    """Measures to offer now: never taken (the baseline) or last taken
+    ``rules.OUTCOME_REPEAT_DAYS`` or more ago. ODI counts as the back measure as well as RMDQ."""
+    now = now or utc_now()
+    due = []
+    for measure in measures_for(_pain_regions(latest_screening(session, person))):
+        kinds = ("rmdq", "odi") if measure == "rmdq" else (measure,)
+        last = session.scalar(
+            select(func.max(Questionnaire.taken_at))
+            .where(Questionnaire.person_id == person.id, Questionnaire.kind.in_(kinds))
+        )
+        if last is None or now - last >= timedelta(days=rules.OUTCOME_REPEAT_DAYS):
+            due.append(measure)
+    return due
+
+
+def outcome_trends(session: Session, person: Person) -> list[dict[str, Any]]:
+    """First and latest score of each measure taken, and whether the change is meaningful."""
+    trends = []
+    for measure, spec in MEASURES.items():
+        rows = session.scalars(
+            select(Questionnaire)
+            .where(Questionnaire.person_id == person.id, Questionnaire.kind == measure)
+            .order_by(Questionnaire.taken_at, Questionnaire.id)
+        ).all()
+        if not rows:
+            continue
+        first, last = rows[0].score, rows[-1].score
+        mic = minimal_important_change(measure, first)
+        direction = (meaningful_change(first, last, mic, spec["higher_is_better"])
+                     if len(rows) > 1 else "not enough data")
+        trends.append({
+            "measure": measure, "name": spec["name"], "unit": spec["unit"], "taken": len(rows),
+            "first": first, "last": last, "change": round(last - first, 1),
+            "minimal_important_change": round(mic, 1), "direction": direction,
+            "first_day": local_day(person, rows[0].taken_at).isoformat(),
+            "last_day": local_day(person, rows[-1].taken_at).isoformat(),
+        })
+    return trends
 
 
 # --- progress -----------------------------------------------------------------------------------
@@ -792,6 +880,7 @@ def progress_data(session: Session, person: Person, *, now: datetime | None = No
         identifiers=identifiers,
         flag_history=_flag_history(session, person),
         screening_cleared=bool(screening and screening.cleared_at),
+        outcomes=outcome_trends(session, person),
         start_back_positive=_start_back_positive(screening),
     )
 

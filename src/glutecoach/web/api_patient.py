@@ -202,6 +202,28 @@ def check(body: CheckIn, user: Patient, db: Db) -> dict[str, Any]:
     return symptom_check(db, user, body.model_dump())
 
 
+class OutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    measure: Literal["odi", "rmdq", "akps", "psfs"]
+    answers: Any = Field(description="the measure's answers, as for 'glutecoach outcome'")
+    at: str | None = Field(default=None, max_length=40)
+
+
+@router.post("/outcomes", status_code=201)
+def record_outcome(body: OutcomeIn, user: Patient, db: Db) -> dict[str, Any]:
+    """Record an outcome measure (baseline, then every 4 weeks); answers with its score."""
+    row = service.record_outcome(db, user, body.measure, body.answers,
+                                 now=service.entered_at(user, body.at))
+    db.commit()
+    return {"measure": row.kind, "score": row.score, "taken_at": row.taken_at.isoformat()}
+
+
+@router.get("/outcomes/due")
+def outcomes_due(user: Patient, db: Db) -> list[str]:
+    """The measures to offer now (never taken, or 4 weeks or more since the last)."""
+    return service.outcomes_due(db, user)
+
+
 @router.get("/progress")
 def progress(user: Patient, db: Db) -> dict[str, Any]:
     """Trends, adherence, sessions and pain readings."""

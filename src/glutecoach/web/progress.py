@@ -76,6 +76,7 @@ def progress_dict(data: ProgressData) -> dict[str, Any]:
         "pain": [{"at": p.at.isoformat(), "region": p.region, "score": p.score,
                   "moment": p.moment} for p in data.pain],
         "flag_history": [asdict(f) for f in data.flag_history],
+        "outcomes": data.outcomes,
     }
 
 
@@ -136,8 +137,9 @@ def screening_dict(row: Screening) -> dict[str, Any]:
         "cleared_at": row.cleared_at.isoformat() if row.cleared_at else None,
         "cleared_by": row.cleared_by.name if row.cleared_by else None,
         "clearance_note": row.clearance_note,
-        "start_back": {"total": row.start_back_total, "distress": row.start_back_distress,
-                       "risk": row.start_back_risk},
+        "start_back": None if row.start_back_risk is None else {
+            "total": row.start_back_total, "distress": row.start_back_distress,
+            "risk": row.start_back_risk},
         "starting_level": row.starting_level,
         "advice": list(row.result.get("advice", [])),
         "answers": row.answers,
