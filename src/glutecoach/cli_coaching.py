@@ -518,9 +518,11 @@ def users_add(
     timezone: Annotated[str, typer.Option(help="IANA time zone, e.g. Europe/London.")] = "UTC",
     clinician: Annotated[str | None, typer.Option(help="Clinician's email (patients).")] = None,
     no_password: Annotated[bool, typer.Option(help="CLI-only user without a password.")] = False,
+    clinic_number: Annotated[str | None, typer.Option(help="The clinic's own patient number.")] = None,
+    date_of_birth: Annotated[str | None, typer.Option(help="YYYY-MM-DD, for the report.")] = None,
 ) -> None:
     """Add a patient or clinician; the password comes from a prompt or stdin."""
-    from glutecoach.store import service
+    from glutecoach.store import clinic, service
     from glutecoach.store.security import hash_password
 
     with _input_errors():
@@ -536,6 +538,7 @@ def users_add(
                 clinician=lead,
                 timezone=timezone,
             )
+            clinic.set_identifiers(person, clinic_number=clinic_number, date_of_birth=date_of_birth)
             label = f"{person.name} <{person.email}> ({person.role})"
     out.print(f"added {label}")
 

@@ -346,3 +346,17 @@ def test_back_measures_use_the_larger_of_points_and_30_percent(db: Database) -> 
     # 80% -> 62%: 18 points is more than 10 but less than 30% of 80 (24): not yet meaningful.
     assert (odi["first"], odi["last"], odi["minimal_important_change"]) == (80.0, 62.0, 24.0)
     assert odi["direction"] == "no meaningful change"
+
+
+def test_report_carries_the_identifiers_the_clinic_sets(db: Database) -> None:
+    screen_kim(db, T0)
+    with db.session_scope() as session:
+        person = service.find_person(session, "Kim")
+        clinic.set_identifiers(person, clinic_number="GC-7", date_of_birth="1981-02-03")
+        with pytest.raises(InvalidField, match="^date_of_birth:"):
+            clinic.set_identifiers(person, date_of_birth="03/02/1981")
+    with db.session_scope() as session:
+        data = service.progress_data(session, service.find_person(session, "Kim"), now=T0)
+    assert data.identifiers == {"email": "kim@example.org", "clinic number": "GC-7",
+                                "date of birth": "1981-02-03"}
+    assert data.clinician == "Dr Lee <doc@example.org>"

@@ -74,6 +74,11 @@ def test_record_programme_clear_and_report(users: Users) -> None:
     assert doc.post(f"/api/patients/{pid}/programme",
                     json={"level": 9, "target_reps": 12, "sets": 3,
                           "sessions_per_week": 2}).status_code == 422
+    r = doc.put(f"/api/patients/{pid}/identifiers",
+                json={"clinic_number": "GC-0042", "date_of_birth": "1970-05-31"})
+    assert r.status_code == 200 and r.json()["clinic_number"] == "GC-0042"
+    assert doc.put(f"/api/patients/{pid}/identifiers",
+                   json={"date_of_birth": "31/05/1970"}).status_code == 422
     r = doc.get(f"/api/patients/{pid}/report.pdf")
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     from pypdf import PdfReader
@@ -82,6 +87,7 @@ def test_record_programme_clear_and_report(users: Users) -> None:
     assert "Pat" in text
     squashed = " ".join(text.split())
     assert "blocked" not in squashed and "Seen today; no red-flag signs" in squashed
+    assert "clinic number GC-0042" in squashed and "date of birth 1970-05-31" in squashed
     for name in ("pain", "reps", "adherence"):
         assert doc.get(f"/api/patients/{pid}/plots/{name}").content.startswith(b"\x89PNG")
 

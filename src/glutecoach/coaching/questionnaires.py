@@ -19,8 +19,8 @@ from glutecoach.coaching.errors import InvalidField
 
 def score_odi(sections: Sequence[int | None]) -> float:
     """ODI percent (0-100) from 10 section scores, None for a skipped section."""
-    if len(sections) != rules.ODI_SECTIONS:
-        raise InvalidField("odi", f"expected {rules.ODI_SECTIONS} sections, got {len(sections)}")
+    if not isinstance(sections, (list, tuple)) or len(sections) != rules.ODI_SECTIONS:
+        raise InvalidField("odi", f"expected a list of {rules.ODI_SECTIONS} section scores")
     answered = []
     for number, value in enumerate(sections, start=1):
         if value is None:

@@ -123,6 +123,25 @@ def adjust_programme(
     return set_programme(db, user, own_patient(db, user, patient_id), body)
 
 
+class IdentifiersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clinic_number: Text | None = Field(default=None, max_length=40)
+    date_of_birth: Text | None = Field(default=None, max_length=10, examples=["1970-05-31"])
+
+
+@router.put("/{patient_id}/identifiers")
+def identifiers(
+    patient_id: RecordId, body: IdentifiersIn, user: Clinician, db: Db
+) -> dict[str, Any]:
+    """Set the clinic number and/or date of birth printed on the patient's report."""
+    patient = clinic.set_identifiers(own_patient(db, user, patient_id),
+                                     clinic_number=body.clinic_number,
+                                     date_of_birth=body.date_of_birth)
+    db.commit()
+    return {"clinic_number": patient.clinic_number,
+            "date_of_birth": patient.date_of_birth.isoformat() if patient.date_of_birth else None}
+
+
 class ClearIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     note: Text = Field(max_length=2000,
