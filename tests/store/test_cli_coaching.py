@@ -301,3 +301,36 @@ def test_clinician_clears_an_emergency_flag(cli: Cli) -> None:
     assert "restarts at level 0" in cleared.stdout
     planned = cli("plan", "--person", "Ann")
     assert planned.exit_code == 0 and "Glute bridge" in planned.stdout
+
+
+def test_symptom_check_outcome_and_paper_diary(cli: Cli, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    cli.add_patient()
+    assert cli("screen", "--person", "Ann", "--answers", cli.answers_file(ANSWERS)).exit_code == 0
+    assert cli("plan", "--person", "Ann").exit_code == 0
+    fine = cli("check", "--person", "Ann", "--no-numbness-or-bladder", "--no-new-weakness")
+    assert fine.exit_code == 0 and "nothing new" in fine.stdout
+    # A paper diary: yesterday's set and pain; the future and 91 days ago are refused.
+    yesterday = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    logged = cli("log", "--person", "Ann", "--exercise", "glute_bridge", "--reps", "12",
+                 "--pain-before", "3", "--pain-during", "4", "--at", yesterday)
+    assert logged.exit_code == 0, logged.output
+    assert "12 reps (reported" in logged.stdout and "good form" not in logged.stdout.split(";")[0]
+    for when, problem in (((datetime.now(timezone.utc) + timedelta(days=2)).isoformat(), "future"),
+                          ((datetime.now(timezone.utc) - timedelta(days=91)).isoformat(), "90")):
+        bad = cli("pain", "--person", "Ann", "--back", "2", "--at", when)
+        assert bad.exit_code == EXIT_BAD_INPUT and "error: at:" in bad.stderr and problem in bad.stderr
+    assert cli("pain", "--person", "Ann", "--back", "2", "--at", yesterday).exit_code == 0
+    rmdq = cli.answers_file([1] * 9 + [0] * 15, "rmdq.json")
+    scored = cli("outcome", "--person", "Ann", "--measure", "rmdq", "--answers", rmdq)
+    assert scored.exit_code == 0 and "Roland-Morris Disability Questionnaire: 9/24" in scored.stdout
+    short = cli.answers_file([1] * 9, "short.json")
+    assert cli("outcome", "--person", "Ann", "--measure", "rmdq",
+               "--answers", short).exit_code == EXIT_BAD_INPUT
+    # A "yes" at the check pauses everything until a clinician clears it.
+    stop = cli("check", "--person", "Ann", "--numbness-or-bladder", "--no-new-weakness")
+    assert stop.exit_code == EXIT_BLOCKED and "today" in stop.stdout
+    refused = cli("log", "--person", "Ann", "--exercise", "glute_bridge", "--reps", "10")
+    assert refused.exit_code == EXIT_BAD_INPUT and "clinician to check you today" in refused.stderr
+    assert cli("plan", "--person", "Ann").exit_code == EXIT_BLOCKED
