@@ -58,11 +58,12 @@ def screening_questions() -> dict[str, Any]:
     return questions()
 
 
-def save_screening(db: Db, user: Person, raw: Any) -> dict[str, Any]:
-    """Validate, screen with the CLI's rules, store and commit; shared with the page."""
+def save_screening(db: Db, user: Person, raw: Any, at: str | None = None) -> dict[str, Any]:
+    """Validate, screen with the CLI's rules, store and commit; shared with the page. ``at``
+    enters a paper screening at its own date (up to 90 days back)."""
     answers = parse_answers(raw)
     result = run_screen(answers)
-    row = service.save_screening(db, user, answers, result)
+    row = service.save_screening(db, user, answers, result, now=service.entered_at(user, at))
     db.commit()
     return {**screening_dict(row), "urgent": result.referral == "urgent"}
 

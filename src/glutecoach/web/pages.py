@@ -171,7 +171,7 @@ def screening_page(request: Request, user: Patient) -> Response:
 async def screening_submit(request: Request, user: Patient, db: Db) -> Response:
     form = await request.form()
     try:
-        result = save_screening(db, user, _answers_from_form(form))
+        result = save_screening(db, user, _answers_from_form(form), str(form.get("at", "")))
     except InputError as bad:
         db.rollback()
         return render(request, "screening.html",
