@@ -518,7 +518,9 @@ def users_add(
     timezone: Annotated[str, typer.Option(help="IANA time zone, e.g. Europe/London.")] = "UTC",
     clinician: Annotated[str | None, typer.Option(help="Clinician's email (patients).")] = None,
     no_password: Annotated[bool, typer.Option(help="CLI-only user without a password.")] = False,
-    clinic_number: Annotated[str | None, typer.Option(help="The clinic's own patient number.")] = None,
+    clinic_number: Annotated[
+        str | None, typer.Option(help="The clinic's own patient number.")
+    ] = None,
     date_of_birth: Annotated[str | None, typer.Option(help="YYYY-MM-DD, for the report.")] = None,
 ) -> None:
     """Add a patient or clinician; the password comes from a prompt or stdin."""

@@ -215,16 +215,17 @@ def _region_verdicts(region: str, p: RegionPain, day: date) -> list[tuple[Action
     return found
 
 
-def weekly_rise(readings: Sequence[tuple[date, str, int]], until: date) -> dict[str, tuple[float, float]]:
+def weekly_rise(
+    readings: Sequence[tuple[date, str, int]], until: date
+) -> dict[str, tuple[float, float]]:
     """Per region, (average of the week before, average of the last week) up to ``until``,
     where the last week's average is higher by the meaningful change or more."""
     days = rules.PAIN_WEEK_DAYS
     rising: dict[str, tuple[float, float]] = {}
     for region in sorted({r for _, r, _ in readings}):
-        last = [s for d, r, s in readings
-                if r == region and until - timedelta(days=days) < d <= until]
-        before = [s for d, r, s in readings
-                  if r == region and until - timedelta(days=2 * days) < d <= until - timedelta(days=days)]
+        week_ago, fortnight_ago = until - timedelta(days=days), until - timedelta(days=2 * days)
+        last = [s for d, r, s in readings if r == region and week_ago < d <= until]
+        before = [s for d, r, s in readings if r == region and fortnight_ago < d <= week_ago]
         if last and before:
             previous, latest = sum(before) / len(before), sum(last) / len(last)
             if latest - previous >= rules.PAIN_WEEKLY_RISE_POINTS:

@@ -81,7 +81,8 @@ def score_psfs(activities: Sequence[Mapping[str, Any]]) -> float:
             raise InvalidField(f"psfs[{number}].activity", "must name an activity")
         value = item["score"]
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-            raise InvalidField(f"psfs[{number}].score", f"must be a whole number 0-10, got {value!r}")
+            raise InvalidField(f"psfs[{number}].score",
+                               f"must be a whole number 0-10, got {value!r}")
         scores.append(value)
     return round(sum(scores) / len(scores), 1)
 

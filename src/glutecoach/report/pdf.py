@@ -4,8 +4,9 @@ Built with ReportLab (pip-installable, no system tools): who and what period it 
 screening (positive STarT Back items, red flags and their clearance history with notes), the
 programme and its complete history (step-backs and their reasons), what was done per exercise
 (reps, load, filmed or reported), pain before/during/after per region by week against the
-meaningful-change band, adherence, form from filmed sets only, the plots and the references. The PDF is written to a temporary file and moved into place, so a
-failure never leaves half a report behind. Only references from evidence.md are cited.
+meaningful-change band, adherence, form from filmed sets only, the plots and the references.
+The PDF is written to a temporary file and moved into place, so a failure never leaves half a
+report behind. Only references from evidence.md are cited.
 """
 
 from __future__ import annotations
@@ -32,11 +33,11 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from glutecoach.coaching import rules
 from glutecoach.coaching.adherence import week_start
 from glutecoach.coaching.exercises import EXERCISES
 from glutecoach.coaching.programme import TOP_LEVEL
 from glutecoach.coaching.progress import ProgressData, SetSummary
-from glutecoach.coaching import rules
 from glutecoach.coaching.screening import flag_label
 from glutecoach.outputs import replaced_atomically
 from glutecoach.report import plots
@@ -189,7 +190,9 @@ def _exercises(data: ProgressData, st: dict[str, ParagraphStyle]) -> list[Flowab
             done[x.exercise].append(x)
     if not done:
         return []
-    rows: list[list[Any]] = [["Exercise", "Sets", "Reps (last / best)", "Load", "Filmed / reported"]]
+    rows: list[list[Any]] = [
+        ["Exercise", "Sets", "Reps (last / best)", "Load", "Filmed / reported"]
+    ]
     for code, sets in sorted(done.items(), key=lambda item: _name(item[0])):
         loads = sorted({f"{x.load_kg:g} kg" for x in sets if x.load_kg}
                        | {f"{x.band} band" for x in sets if x.band}) or ["bodyweight"]

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import matplotlib
 import numpy as np
@@ -49,9 +49,10 @@ def local_date(moment: datetime, zone: str) -> date:
 
 def _date_axis(ax: Axes, first: date | datetime, last: date | datetime) -> None:
     """Span the data plus a margin, so a single day is a narrow bar or a dot, not a year."""
-    start = datetime.combine(first, datetime.min.time()) if not isinstance(first, datetime) else first
-    end = datetime.combine(last, datetime.min.time()) if not isinstance(last, datetime) else last
-    ax.set_xlim(np.datetime64(start - _PAD), np.datetime64(end + _PAD))
+    def moment(day: date | datetime) -> datetime:
+        return day if isinstance(day, datetime) else datetime.combine(day, datetime.min.time())
+
+    ax.set_xlim(np.datetime64(moment(first) - _PAD), np.datetime64(moment(last) + _PAD))
 
 
 def _legend_below(ax: Axes, handles: list | None = None, labels: list | None = None) -> None:
@@ -92,7 +93,8 @@ def plot_pain(data: ProgressData, path: Path) -> Path:
     for region in sorted({p.region for p in data.pain}):
         colour = _COLOURS.get(region, "#2ca02c")
         resting = [p for p in data.pain if p.region == region and p.moment in (None, "before")]
-        exercising = [p for p in data.pain if p.region == region and p.moment in ("during", "after")]
+        exercising = [p for p in data.pain
+                      if p.region == region and p.moment in ("during", "after")]
         if resting:
             ax.plot(_dates([local_time(p.at, data.timezone) for p in resting]),
                     [p.score for p in resting], marker="o", color=colour,

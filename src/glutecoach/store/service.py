@@ -38,10 +38,10 @@ from glutecoach.coaching.programme import (
 from glutecoach.coaching.progress import (
     FlagEvent,
     PainPoint,
-    meaningful_change,
     ProgressData,
     SessionSummary,
     SetSummary,
+    meaningful_change,
     pain_trend,
 )
 from glutecoach.coaching.questionnaires import (
@@ -55,8 +55,8 @@ from glutecoach.coaching.screening import (
     START_BACK_QUESTIONS,
     SYMPTOM_CHECK_FLAGS,
     Answers,
-    current_answers,
     ScreeningResult,
+    current_answers,
     flag_label,
     parse_answers,
     screen,
@@ -160,7 +160,9 @@ def entered_at(person: Person, text: str | None, now: datetime | None = None) ->
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidField("at", f"expected a date and time like 2026-11-02T18:30, got {text!r}") from None
+        raise InvalidField(
+            "at", f"expected a date and time like 2026-11-02T18:30, got {text!r}"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_zone(person.timezone))
     if moment > now + timedelta(minutes=1):

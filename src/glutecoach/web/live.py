@@ -41,8 +41,8 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.sets import json_safe
 from glutecoach.skeleton import BLAZEPOSE_JOINTS, BONES, J
-from glutecoach.store.analysed_sets import log_analysed_set
 from glutecoach.store import service
+from glutecoach.store.analysed_sets import log_analysed_set
 from glutecoach.store.models import Person
 from glutecoach.store.service import check_pain
 from glutecoach.stream import LiveCoach
