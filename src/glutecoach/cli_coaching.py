@@ -85,17 +85,23 @@ def _ask_answers() -> dict[str, Any]:
 
     out.print("[bold]Safety questions[/bold] (answer y or n)")
     flags = {flag.code: typer.confirm(flag.question, default=False) for flag in RED_FLAGS}
-    out.print("[bold]STarT Back questions[/bold]: do you agree? (last 2 weeks)")
-    items: list[Any] = [int(typer.confirm(q, default=False)) for q in START_BACK_QUESTIONS[:8]]
-    choices = ", ".join(rules.START_BACK_ITEM9_ANSWERS)
-    items.append(typer.prompt(f"{START_BACK_QUESTIONS[8]} ({choices})"))
+    pain = {
+        "back": typer.prompt("Back pain now, 0-10", type=int),
+        "knee": typer.prompt("Knee pain now, 0-10", type=int),
+    }
+    items: list[Any] | None = None
+    if pain["back"] != 0:  # STarT Back is for back pain only
+        out.print("[bold]Back pain questions[/bold]: do you agree? (last 2 weeks)")
+        items = [int(typer.confirm(q, default=False)) for q in START_BACK_QUESTIONS[:8]]
+        choices = ", ".join(rules.START_BACK_ITEM9_ANSWERS)
+        items.append(typer.prompt(f"{START_BACK_QUESTIONS[8]} ({choices})"))
     return {
         "red_flags": flags,
         "start_back": items,
-        "pain": {
-            "back": typer.prompt("Back pain now, 0-10", type=int),
-            "knee": typer.prompt("Knee pain now, 0-10", type=int),
-        },
+        "pain": pain,
+        "pain_is_new": typer.confirm(
+            f"Did this pain start in the last {rules.NEW_PAIN_WEEKS} weeks?", default=False
+        ),
         "age": typer.prompt("Age", type=int),
         "sitting_hours_per_day": typer.prompt("Hours sitting a day", type=float),
         "active_days_per_week": typer.prompt("Days a week you are active for 30 minutes", type=int),
@@ -106,12 +112,16 @@ def _ask_answers() -> dict[str, Any]:
 
 
 def _show_screening(result: Any) -> None:
+    from glutecoach.coaching.screening import flag_label
+
     sb = result.start_back
     colour = {"urgent": "red", "soon": "yellow", "none": "green"}[result.referral]
+    referral = {"urgent": "today (urgent)", "soon": "within a week or two", "none": "none"}
     lines = [
-        f"Red flags: {', '.join(result.red_flags) or 'none'}",
-        f"Referral: [{colour}]{result.referral}[/{colour}]",
-        f"STarT Back: total {sb.total}/9, distress {sb.distress}/5 -> {sb.risk} risk",
+        f"Red flags: {'; '.join(flag_label(c) for c in result.red_flags) or 'none'}",
+        f"See a clinician: [{colour}]{referral[result.referral]}[/{colour}]",
+        f"STarT Back: total {sb.total}/9, distress {sb.distress}/5 -> {sb.risk} risk"
+        if sb else "STarT Back: not asked (no back pain; it is a back pain tool)",
         f"Programme allowed: {'yes' if result.programme_allowed else 'NO'}",
     ]
     if result.starting_level is not None:
@@ -124,6 +134,8 @@ def screen(
     person: Annotated[str, typer.Option(help="Name or email of the person.")],
     answers: Annotated[Path | None, typer.Option(help="Answers JSON file (see docs).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the result here.")] = None,
+    at: Annotated[str | None, typer.Option(
+        help="When it happened (ISO date and time, your local time; up to 90 days back).")] = None,
 ) -> None:
     """Screen for red flags and STarT Back risk before the programme."""
     from glutecoach.coaching.screening import parse_answers
@@ -133,7 +145,8 @@ def screen(
     with _input_errors():
         db = _database()
         with db.session_scope() as session:
-            service.find_person(session, person)  # fail before asking the questions
+            # fail before asking the questions
+            service.entered_at(service.find_person(session, person), at)
         if json_out is not None:
             _check_out(json_out, "json")
         raw = json.loads(answers.read_text(encoding="utf-8")) if answers else _ask_answers()
@@ -143,7 +156,9 @@ def screen(
         try:
             with db.session_scope() as session:
                 someone = service.find_person(session, person)
-                row = service.save_screening(session, someone, parsed, result)
+                row = service.save_screening(
+                    session, someone, parsed, result, now=service.entered_at(someone, at)
+                )
                 if json_out is not None:
                     payload = {
                         "person": someone.email,
@@ -161,12 +176,14 @@ def screen(
 
 def clear(
     person: Annotated[str, typer.Option(help="Name or email of the patient.")],
-    clinician: Annotated[str, typer.Option(help="Email of the clinician clearing them.")],
+    clinician: Annotated[str, typer.Option(help="Email of the patient's own clinician.")],
+    note: Annotated[str, typer.Option(help="What you checked and why it is safe to go on.")],
 ) -> None:
-    """A clinician allows the programme after reviewing an emergency red flag.
+    """The patient's own clinician clears an urgent red flag, or reviews a "soon" one.
 
     The clinician's password is read from a prompt or stdin and checked, so a patient cannot
-    clear their own flag by typing a clinician's email.
+    clear their own flag by typing a clinician's email. The note is kept in the history and
+    the report.
     """
     from glutecoach.store import service
     from glutecoach.store.security import verify_password
@@ -181,9 +198,11 @@ def clear(
         screening = service.latest_screening(session, patient)
         if screening is None:
             raise InputError(f"person: {patient.name} has no screening to clear")
-        service.clear_screening(session, screening, lead)
-        name = patient.name
-    out.print(f"{name}'s screening cleared by {clinician}; 'plan' will now build a programme.")
+        service.clear_screening(session, screening, lead, note)
+        name, urgent = patient.name, screening.referral == "urgent"
+    then = ("the programme restarts at level 0" if urgent
+            else "the plan may now go past the gentle level")
+    out.print(f"{name}'s red flags cleared by {clinician}; {then}.")
 
 
 # --- plan ---------------------------------------------------------------------------------------
@@ -215,16 +234,19 @@ def plan(person: Annotated[str, typer.Option(help="Name or email of the person."
     state = decision.state
     out.print(
         f"[bold]Level {state.level}[/bold] · {state.sessions_per_week} sessions a week · "
-        f"[cyan]{decision.action}[/cyan]: {decision.reason}"
+        f"{decision.reason}"
     )
+    for line in outcome.advice:
+        out.print(f"• {line}")
     table = Table(title="Today's plan", show_lines=True)
     for column in ("Exercise", "Dose", "How", "Cues"):
         table.add_column(column)
     for item in outcome.items:
         name = f"[bold]{item.exercise.name}[/bold]" + (" (key)" if item.key else "")
+        extra = "" if item.resistance == "bodyweight" else f"\nwith {item.resistance}"
         table.add_row(
             name,
-            f"{item.sets} x {item.reps}",
+            f"{item.sets} x {item.reps}{extra}",
             "\n".join(item.exercise.instructions),
             "\n".join(item.exercise.cues),
         )
@@ -263,10 +285,17 @@ def log(
     video: Annotated[Path | None, typer.Option(help="Video of the set to analyse.")] = None,
     reps: Annotated[int | None, typer.Option(help="Reps done (without a camera).")] = None,
     pain_before: Annotated[int | None, typer.Option(help="Pain before, 0-10.")] = None,
+    pain_during: Annotated[int | None, typer.Option(help="Worst pain during, 0-10.")] = None,
     pain_after: Annotated[int | None, typer.Option(help="Pain after, 0-10.")] = None,
+    region: Annotated[str | None, typer.Option(
+        help="Where the pain is: back or knee (default: the worse one at screening).")] = None,
+    load_kg: Annotated[float | None, typer.Option(help="Dumbbell weight, kg.")] = None,
+    band: Annotated[str | None, typer.Option(help="Resistance band colour.")] = None,
     keep_video: Annotated[
         bool, typer.Option("--keep-video", help="Keep a copy of the video.")
     ] = False,
+    at: Annotated[str | None, typer.Option(
+        help="When it happened (ISO date and time, your local time; up to 90 days back).")] = None,
 ) -> None:
     """Log one set, from a video (analysed) or a rep count."""
     from glutecoach.coaching.exercises import get_exercise
@@ -282,11 +311,15 @@ def log(
         chosen = get_exercise(exercise)
         if video is not None and not chosen.video_checked:
             raise InputError(f"exercise: video checks cover squats only, not {exercise}")
-        service.check_pain(pain_before, "pain_before")  # fail before a slow analysis
-        service.check_pain(pain_after, "pain_after")
+        for value, name in ((pain_before, "pain_before"), (pain_during, "pain_during"),
+                            (pain_after, "pain_after")):
+            service.check_pain(value, name)  # fail before a slow analysis
+        service.check_load(load_kg, band)
         db = _database()
-        with db.session_scope() as session:
-            service.find_person(session, person)  # fail before a slow analysis
+        with db.session_scope() as session:  # fail before a slow analysis
+            someone = service.find_person(session, person)
+            service.entered_at(someone, at)
+            service.require_exercise_allowed(session, someone, exercise)
         analysis = _analyse(video) if video is not None else None
         counts = counts_from_analysis(analysis) if analysis else counts_from_reps(reps or 0)
         try:
@@ -301,16 +334,23 @@ def log(
                     analysis=analysis,
                     video_path=str(kept) if kept else None,
                     pain_before=pain_before,
+                    pain_during=pain_during,
                     pain_after=pain_after,
+                    region=region,
+                    load_kg=load_kg,
+                    band=band,
+                    now=service.entered_at(someone, at),
                 )
         except BaseException:
             if kept is not None:
                 kept.unlink(missing_ok=True)
             raise
-    score = "" if counts.form_score is None else f", form score {counts.form_score:.0f}/100"
-    out.print(
-        f"Logged {chosen.name}: {counts.reps} reps, {counts.passing_reps} with good form{score}."
-    )
+    if counts.filmed:
+        score = "" if counts.form_score is None else f", form score {counts.form_score:.0f}/100"
+        done = f"{counts.reps} reps, {counts.passing_reps} with good form{score}"
+    else:
+        done = f"{counts.reps} reps (reported; only filmed reps are checked for form)"
+    out.print(f"Logged {chosen.name}: {done}.")
     if analysis:
         for cue in (analysis.get("summary") or {}).get("top_cues", [])[:3]:
             text = cue.get("cue", "") if isinstance(cue, dict) else str(cue)
@@ -324,8 +364,10 @@ def pain(
     person: Annotated[str, typer.Option(help="Name or email of the person.")],
     back: Annotated[int | None, typer.Option(help="Back pain now, 0-10.")] = None,
     knee: Annotated[int | None, typer.Option(help="Knee pain now, 0-10.")] = None,
+    at: Annotated[str | None, typer.Option(
+        help="When it happened (ISO date and time, your local time; up to 90 days back).")] = None,
 ) -> None:
-    """Record today's pain (used to tell whether a flare settled by the next day)."""
+    """Record today's pain (used to tell whether a flare settled by the next morning)."""
     from glutecoach.store import service
 
     with _input_errors():
@@ -333,10 +375,65 @@ def pain(
             raise InputError("pain: give --back N and/or --knee N")
         with _database().session_scope() as session:
             someone = service.find_person(session, person)
+            when = service.entered_at(someone, at)
             for region, score in (("back", back), ("knee", knee)):
                 if score is not None:
-                    service.log_pain(session, someone, region, score)
+                    service.log_pain(session, someone, region, score, now=when)
     out.print("Pain recorded.")
+
+
+def check(
+    person: Annotated[str, typer.Option(help="Name or email of the person.")],
+    numbness_or_bladder: Annotated[bool | None, typer.Option(
+        help="New numbness around the bottom, or a bladder or bowel change?")] = None,
+    new_weakness: Annotated[bool | None, typer.Option(help="A leg newly weak?")] = None,
+) -> None:
+    """The two-question symptom check before a session; a "yes" pauses the exercises until a
+    clinician clears them (exit code 3)."""
+    from glutecoach.coaching.screening import SYMPTOM_CHECK_QUESTIONS
+    from glutecoach.store import service
+
+    given = {"numbness_or_bladder": numbness_or_bladder, "new_weakness": new_weakness}
+    answers = {key: value if value is not None
+               else typer.confirm(SYMPTOM_CHECK_QUESTIONS[key], default=False)
+               for key, value in given.items()}
+    with _input_errors(), _database().session_scope() as session:
+        found = service.record_symptom_check(session, service.find_person(session, person),
+                                             answers)
+        advice = list(found.screening.result.get("advice", [])) if found.positive else []
+    if advice:
+        out.print(Panel("\n".join(advice), title="Stop: get help today", border_style="red"))
+        raise typer.Exit(EXIT_BLOCKED)
+    out.print("Thank you: nothing new. Go ahead with today's plan.")
+
+
+class Measure(str, Enum):
+    odi = "odi"
+    rmdq = "rmdq"
+    akps = "akps"
+    psfs = "psfs"
+
+
+def outcome(
+    person: Annotated[str, typer.Option(help="Name or email of the person.")],
+    measure: Annotated[Measure, typer.Option(help="odi, rmdq (back), akps (knee), psfs (all).")],
+    answers: Annotated[Path, typer.Option(help="JSON answers (see docs/coaching.md).")],
+    at: Annotated[str | None, typer.Option(
+        help="When it happened (ISO date and time, your local time; up to 90 days back).")] = None,
+) -> None:
+    """Record an outcome measure (baseline, then every 4 weeks) with its score."""
+    from glutecoach.coaching.questionnaires import MEASURES
+    from glutecoach.store import service
+
+    with _input_errors():
+        raw = json.loads(answers.read_text(encoding="utf-8"))
+        with _database().session_scope() as session:
+            someone = service.find_person(session, person)
+            row = service.record_outcome(session, someone, measure.value, raw,
+                                         now=service.entered_at(someone, at))
+            score = row.score
+    spec = MEASURES[measure.value]
+    out.print(f"{spec['name']}: {score:g}{spec['unit']}")
 
 
 # --- progress / report --------------------------------------------------------------------------
@@ -377,10 +474,15 @@ def progress(
         f"{a.current_streak_weeks} weeks on plan (best "
         f"{a.longest_streak_weeks}), {a.training_day_streak} days in a row",
     )
+    for o in data.outcomes:
+        table.add_row(o["name"], f"{o['first']:g} -> {o['last']:g}{o['unit']} "
+                                 f"({o['change']:+g}), {o['direction']}")
     if data.programme:
         p = data.programme
         table.add_row(
-            "Programme", f"level {p['level']}: {p['exercise']} {p['sets']}x{p['target_reps']}"
+            "Programme",
+            f"level {p['level']}: {p['exercise_name']} {p['sets']}x{p['target_reps']}"
+            + ("" if p["resistance"] == "bodyweight" else f", {p['resistance']}"),
         )
     out.print(table)
     for path in paths:
@@ -422,9 +524,13 @@ def users_add(
     no_password: Annotated[
         bool, typer.Option("--no-password", help="CLI-only user without a password.")
     ] = False,
+    clinic_number: Annotated[
+        str | None, typer.Option(help="The clinic's own patient number.")
+    ] = None,
+    date_of_birth: Annotated[str | None, typer.Option(help="YYYY-MM-DD, for the report.")] = None,
 ) -> None:
     """Add a patient or clinician; the password comes from a prompt or stdin."""
-    from glutecoach.store import service
+    from glutecoach.store import clinic, service
     from glutecoach.store.security import hash_password
 
     with _input_errors():
@@ -440,6 +546,7 @@ def users_add(
                 clinician=lead,
                 timezone=timezone,
             )
+            clinic.set_identifiers(person, clinic_number=clinic_number, date_of_birth=date_of_birth)
             label = f"{person.name} <{person.email}> ({person.role})"
     out.print(f"added {label}")
 
@@ -451,6 +558,8 @@ def register(app: typer.Typer) -> None:
     app.command("plan")(plan)
     app.command("log")(log)
     app.command("pain")(pain)
+    app.command("check")(check)
+    app.command("outcome")(outcome)
     app.command("progress")(progress)
     app.command("report")(report)
     app.add_typer(users_app, name="users")

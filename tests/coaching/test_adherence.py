@@ -57,3 +57,14 @@ def test_since_programme_start_counts_empty_weeks() -> None:
     summary = adherence(days(14), MON + timedelta(days=15), 2, since=MON)
     assert [w.done for w in summary.weeks] == [0, 0, 1]
     assert summary.missed_sessions == 4
+
+
+def test_a_programme_starting_on_sunday_misses_nothing_that_week() -> None:
+    # Finding 9: the first part-week counts only the days left in it.
+    sunday = MON + timedelta(days=6)
+    summary = adherence(days(7, 9, 11), MON + timedelta(days=14), 3, since=sunday)
+    assert [w.planned for w in summary.weeks] == [0, 3, 3]
+    assert summary.missed_sessions == 0 and summary.adherence_pct == 100.0
+    thursday = MON + timedelta(days=3)  # 4 days left of 7: 1 session planned
+    summary = adherence(days(3, 7, 9, 11), MON + timedelta(days=14), 3, since=thursday)
+    assert summary.weeks[0].planned == 1 and summary.missed_sessions == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -18,7 +19,8 @@ from glutecoach.coaching.sets import counts_from_analysis, counts_from_reps
     [
         (6, 4, "better"),  # 2 points
         (6, 5, "no meaningful change"),  # 1 point, 17%
-        (3, 2, "better"),  # 1 point but 33%
+        (3, 2, "no meaningful change"),  # 1 point is noise, whatever the percentage
+        (2, 3, "no meaningful change"),  # finding 8: 2 -> 3 is not "worse"
         (2, 4, "worse"),
         (0, 1, "no meaningful change"),
         (5, 5, "no meaningful change"),
@@ -68,7 +70,9 @@ def test_wrong_schema_is_refused() -> None:
 
 def test_counts_from_reps() -> None:
     counts = counts_from_reps(12)
-    assert (counts.reps, counts.passing_reps, counts.form_score) == (12, 12, None)
+    # Finding 6: a set without a camera is "reported": its reps count, none is "good form".
+    assert (counts.reps, counts.passing_reps, counts.form_score) == (12, 0, None)
+    assert counts.filmed is False
     with pytest.raises(InvalidField, match="^reps:"):
         counts_from_reps(0)
 
@@ -80,3 +84,31 @@ def test_odi() -> None:
         score_odi([0, 0, 6, 0, 0, 0, 0, 0, 0, 0])
     with pytest.raises(InvalidField, match="^odi:"):
         score_odi([0] * 9)
+
+
+def test_outcome_measures_are_scored_and_checked() -> None:
+    from glutecoach.coaching.questionnaires import (
+        measures_for,
+        minimal_important_change,
+        score_measure,
+    )
+
+    assert score_measure("rmdq", [1] * 10 + [0] * 14) == 10.0
+    assert score_measure("akps", 72) == 72.0
+    assert score_measure("psfs", [{"activity": a, "score": s}
+                                  for a, s in (("stairs", 4), ("gardening", 5), ("run", 7))]) == 5.3
+    for measure, answers, where in (
+        ("rmdq", [1] * 23, "rmdq"),
+        ("rmdq", [1.0] + [0] * 23, "rmdq[1]"),
+        ("akps", 101, "akps"),
+        ("psfs", [{"activity": "stairs", "score": 4}], "psfs"),
+        ("psfs", [{"activity": "", "score": 4}] * 3, "psfs[1].activity"),
+        ("psfs", [{"activity": "x", "score": 11}] * 3, "psfs[1].score"),
+        ("koos", [], "measure"),
+    ):
+        with pytest.raises(InvalidField, match=rf"^{re.escape(where)}:"):
+            score_measure(measure, answers)
+    assert minimal_important_change("rmdq", 10) == 5  # 5 points beats 30% of 10
+    assert minimal_important_change("rmdq", 20) == 6  # 30% of 20 beats 5 points
+    assert measures_for(["knee"]) == ["akps", "psfs"]
+    assert measures_for(["back", "knee"]) == ["rmdq", "akps", "psfs"]

@@ -63,13 +63,48 @@ def test_emergency_flags_block_the_programme(flag: str) -> None:
 
 @pytest.mark.parametrize("flag", [f for f in RED_FLAG_CODES if f not in URGENT_FLAGS])
 def test_other_flags_advise_a_clinician_soon(flag: str) -> None:
-    data = answers()
+    data = answers(pain={"back": 0, "knee": 3})  # fever with back pain is urgent (below)
     data["red_flags"][flag] = True
     result = screen(parse_answers(data))
     assert result.red_flags == [flag]
     assert result.referral == "soon"
     assert result.programme_allowed is True
     assert result.starting_level == 0
+
+
+@pytest.mark.parametrize(
+    ("flags", "pain", "referral"),
+    [
+        # Finding 3: the same-day list in evidence.md.
+        (("fever",), {"back": 4, "knee": 0}, "urgent"),  # fever with back pain: infection
+        (("fever",), {"back": 0, "knee": 3}, "soon"),
+        (("fever", "knee_hot_swollen"), {"back": 0, "knee": 5}, "urgent"),  # septic arthritis
+        (("knee_hot_swollen",), {"back": 0, "knee": 5}, "soon"),
+        (("cannot_bear_weight",), {"back": 0, "knee": 6}, "urgent"),  # Ottawa knee rule
+        (("leg_numb_cold_colour",), {"back": 0, "knee": 2}, "urgent"),  # vascular
+        (("cancer_history", "constant_night_pain"), {"back": 4, "knee": 0}, "urgent"),
+        (("cancer_history", "knee_locking_or_giving_way"), {"back": 4, "knee": 0}, "soon"),
+    ],
+)
+def test_urgency(flags: tuple[str, ...], pain: dict[str, int], referral: str) -> None:
+    data = answers(pain=pain)
+    data["red_flags"].update({flag: True for flag in flags})
+    result = screen(parse_answers(data))
+    assert result.referral == referral
+    assert result.programme_allowed is (referral != "urgent")
+    if referral == "urgent":
+        # The urgent box says only what to do today: no exercise advice beside it.
+        assert len(result.advice) == 2 and "today" in result.advice[0]
+        assert not any("sit-to-stand" in line for line in result.advice)
+
+
+def test_new_pain_over_50_is_asked_not_assumed() -> None:
+    old = screen(parse_answers(answers(age=55, pain_is_new=False)))
+    assert old.red_flags == [] and old.referral == "none"
+    assert not any("over 50" in line for line in old.advice)
+    new = screen(parse_answers(answers(age=55, pain_is_new=True)))
+    assert new.red_flags == ["new_pain_over_50"] and new.referral == "soon"
+    assert "new pain, aged over 50" in new.advice[0]
 
 
 def test_urgent_wins_over_soon() -> None:
@@ -109,7 +144,6 @@ def test_risk_factors_shape_advice() -> None:
         )
     )
     assert result.risk_factors == ["previous_injury", "age"]
-    assert any("over 50" in line for line in result.advice)
     assert result.advice[-1].endswith("not a diagnosis.")
 
 
@@ -132,6 +166,10 @@ def _without(key: str) -> dict[str, Any]:
         (answers(start_back=[0, 2, 0, 0, 1, 0, 0, 1, "slightly"]), "start_back[2]"),
         (answers(start_back=[0, 1, 0, 0, 1, 0, 0, 1, "slightly", 1]), "start_back"),
         (answers(start_back="yes"), "start_back"),
+        # Finding 12: 1.0 is refused like pain 4.0; no pain region beyond back and knee.
+        (answers(start_back=[0, 1.0, 0, 0, 1, 0, 0, 1, "slightly"]), "start_back[2]"),
+        (answers(pain={"back": 3, "knee": 1, "hip": 2}), "pain.hip"),
+        (answers(pain_is_new="yes"), "pain_is_new"),
         (answers(age=12), "age"),
         (answers(sitting_hours_per_day=25), "sitting_hours_per_day"),
         (answers(active_days_per_week=8), "active_days_per_week"),

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from glutecoach.coaching.adherence import adherence
 from glutecoach.coaching.progress import (
+    FlagEvent,
     PainPoint,
     ProgressData,
     SessionSummary,
@@ -31,11 +32,12 @@ def make_data(n_sessions: int = 24, flags: list[str] | None = None) -> ProgressD
         before = max(0, 6 - i // 4)
         faults = ["knee_valgus"] * (3 if i < 8 else 0) + ["trunk_lean"] * (i % 3)
         sets = [
-            SetSummary("squat", 10 + i % 6, 8 + i % 6, 60 + i, faults),
-            SetSummary("glute_bridge", 12, 12, None),
+            SetSummary("squat", 10 + i % 6, 8 + i % 6, 60 + i, faults, filmed=True),
+            SetSummary("glute_bridge", 12, 0, None, load_kg=4.0 if i > 20 else None),
         ]
         sessions.append(SessionSummary(at.date(), before, before + (i % 2), sets))
-        pain.append(PainPoint(at, "session", before))
+        pain.append(PainPoint(at, "knee", before, "before"))
+        pain.append(PainPoint(at + timedelta(minutes=30), "knee", before + 1, "during"))
         pain.append(PainPoint(at + timedelta(hours=1), "back", max(0, 7 - i // 3)))
     history = [
         {
@@ -45,7 +47,9 @@ def make_data(n_sessions: int = 24, flags: list[str] | None = None) -> ProgressD
             "sets": 2,
             "sessions_per_week": 3,
             "started_at": (T0 + timedelta(days=7 * i)).isoformat(),
-            "reason": "12+ good reps of squat in 2 sessions in a row (2-for-2 rule)",
+            "resistance": "bodyweight",
+            "reason": "step back: knee pain during 7/10 > 5" if i == 4 else
+            "progress (2-for-2 rule): 12 filmed good-form, 13 filmed good-form reps",
         }
         for i in range(9)
     ]
@@ -68,8 +72,16 @@ def make_data(n_sessions: int = 24, flags: list[str] | None = None) -> ProgressD
         programme_history=history,
         sessions=sessions,
         pain=pain,
-        trends=[pain_trend(pain, r) for r in ("back", "knee", "session")],
+        trends=[pain_trend(pain, r) for r in ("back", "knee")],
         adherence=adherence([s.day for s in sessions], today, 3, since=T0.date()),
+        timezone="Europe/London",
+        clinician="Dr Lee <doc@example.org>",
+        identifiers={"email": "ann@example.org", "clinic number": "GC-0042"},
+        flag_history=[FlagEvent(T0.date(), ["has had cancer"], "soon", "Dr Lee",
+                                T0.date() + timedelta(days=9), "Treated 2015, discharged")],
+        screening_cleared=True,
+        start_back_positive=["5. It's not really safe for a person with a condition like mine "
+                             "to be physically active."],
     )
 
 
@@ -120,14 +132,24 @@ def test_full_report_fits_two_pages_with_every_section(tmp_path: Path) -> None:
     squashed = " ".join(text.split())
     for needle in (
         "Screening and red flags",
-        "Have you ever had cancer?",
-        "soon referral",
+        "has had cancer",
+        "Dr Lee",
+        "Treated 2015, discharged",
+        "STarT Back items agreed: 5.",
         "high risk",
+        "clinic number GC-0042",
+        "responsible clinician: Dr Lee",
+        "period covered: 2026-09-07 to 2026-11-16",
         "Programme and level",
+        "step back: knee pain during 7/10 > 5",
+        "What was done, per exercise",
+        "Bodyweight squat",
+        "Glute bridge",
+        "4 kg",
         "Adherence",
-        "Pain trend",
+        "Pain per region",
         "back: 7/10 -> 0/10 (-7), better",
-        "2 points or 30%",
+        "2 points is clinically meaningful",
         "Form faults over time",
         "knee valgus",
         "References",
@@ -136,6 +158,8 @@ def test_full_report_fits_two_pages_with_every_section(tmp_path: Path) -> None:
         "not a diagnosis",
     ):
         assert needle in squashed, needle
+    # Finding 13: human exercise names, never codes; no stale "blocked" once cleared.
+    assert "glute_bridge" not in squashed and "blocked" not in squashed
 
 
 def test_empty_report_still_renders(tmp_path: Path) -> None:
@@ -167,3 +191,29 @@ def test_failed_report_leaves_the_old_file_untouched(
         pdf.build_report(make_data(), out)
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["r.pdf"]
+
+
+def test_plots_use_local_time_a_tight_axis_and_the_filmed_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 14: one reading on a short axis, in the person's time zone, the legend below
+    the axes, and the filmed squat (not a reported glute bridge) as the session's best set."""
+    import matplotlib.dates as mdates
+
+    figures: list[Any] = []
+    monkeypatch.setattr(plots, "_save", lambda fig, path: figures.append(fig) or path)
+    late = datetime(2026, 11, 2, 23, 30, tzinfo=timezone.utc)  # 08:30 next day in Tokyo
+    one = make_data(0)
+    one = ProgressData(**{**one.__dict__, "pain": [PainPoint(late, "back", 4)],
+                          "timezone": "Asia/Tokyo"})
+    plots.plot_pain(one, tmp_path / "pain.png")
+    ax = figures[-1].axes[0]
+    low, high = (mdates.num2date(x).replace(tzinfo=None) for x in ax.get_xlim())
+    assert (high - low).days <= 5
+    x, _y = ax.lines[0].get_xydata()[0]
+    assert mdates.num2date(x).replace(tzinfo=None) == datetime(2026, 11, 3, 8, 30)
+    legend = ax.get_legend()
+    assert legend is not None and legend.get_bbox_to_anchor().y0 < ax.get_window_extent().y0
+    filmed = SetSummary("squat", 14, 4, 40.0, filmed=True)
+    reported = SetSummary("glute_bridge", 15, 0, None)
+    assert plots.best_set([reported, filmed]) is filmed

@@ -134,12 +134,15 @@ def test_whole_journey(cli: Cli) -> None:
         assert needle in text
     counts = cli.counts()
     assert counts["people"] == 2 and counts["exercise_sets"] == 1
-    assert counts["pain_entries"] == 4  # 2 at screening + back and knee today
+    # 2 at screening + back and knee today + the set's pain before and after (its region)
+    assert counts["pain_entries"] == 6
 
 
 def test_interactive_screen(cli: Cli) -> None:
     cli.add_patient()
-    replies = ["n"] * 11 + [
+    replies = ["n"] * 13 + [
+        "4",
+        "2",
         "n",
         "y",
         "n",
@@ -149,8 +152,7 @@ def test_interactive_screen(cli: Cli) -> None:
         "n",
         "y",
         "very_much",
-        "4",
-        "2",
+        "n",
         "46",
         "9",
         "1",
@@ -170,7 +172,7 @@ def test_emergency_flag_blocks_the_plan(cli: Cli) -> None:
     assert screened.exit_code == 0 and "urgent" in screened.stdout
     planned = cli("plan", "--person", "Ann")
     assert planned.exit_code == EXIT_BLOCKED
-    assert "urgent medical care today" in " ".join(planned.stdout.split())
+    assert "Get medical help today" in " ".join(planned.stdout.split())
     assert cli.counts()["programmes"] == 0
 
 
@@ -274,21 +276,72 @@ def test_clinician_clears_an_emergency_flag(cli: Cli) -> None:
         ).exit_code
         == 0
     )
-    cli.add_patient()
+    assert cli(
+        "users", "add", "other@example.org", "--role", "clinician", input="other pw 1\n"
+    ).exit_code == 0
+    added = cli("users", "add", "ann@example.org", "--name", "Ann", "--no-password",
+                "--clinician", "doc@example.org")
+    assert added.exit_code == 0, added.output
+    note = ("--note", "Seen today: no cauda equina signs")
+    assert cli("clear", "--person", "Ann", "--clinician", "doc@example.org", *note,
+               input="clinician pw\n").exit_code == EXIT_BAD_INPUT  # nothing to clear yet
     flagged = json.loads(json.dumps(ANSWERS))
     flagged["red_flags"]["bladder_bowel_change"] = True
     assert cli("screen", "--person", "Ann", "--answers", cli.answers_file(flagged)).exit_code == 0
     assert cli("plan", "--person", "Ann").exit_code == EXIT_BLOCKED
 
-    wrong = cli("clear", "--person", "Ann", "--clinician", "doc@example.org", input="guess\n")
+    wrong = cli("clear", "--person", "Ann", "--clinician", "doc@example.org", *note,
+                input="guess\n")
     assert wrong.exit_code == EXIT_BAD_INPUT and "error: password:" in wrong.stderr
-    patient = cli("clear", "--person", "Ann", "--clinician", "ann@example.org", input="x\n")
+    patient = cli("clear", "--person", "Ann", "--clinician", "ann@example.org", *note,
+                  input="x\n")
     assert patient.exit_code == EXIT_BAD_INPUT and "error: clinician:" in patient.stderr
+    # Finding 11: only the patient's own clinician may clear.
+    other = cli("clear", "--person", "Ann", "--clinician", "other@example.org", *note,
+                input="other pw 1\n")
+    assert other.exit_code == EXIT_BAD_INPUT and "is not Ann's clinician" in other.stderr
+    blank = cli("clear", "--person", "Ann", "--clinician", "doc@example.org", "--note", " ",
+                input="clinician pw\n")
+    assert blank.exit_code == EXIT_BAD_INPUT and "error: note:" in blank.stderr
     assert cli("plan", "--person", "Ann").exit_code == EXIT_BLOCKED
 
-    cleared = cli(
-        "clear", "--person", "Ann", "--clinician", "doc@example.org", input="clinician pw\n"
-    )
+    cleared = cli("clear", "--person", "Ann", "--clinician", "doc@example.org", *note,
+                  input="clinician pw\n")
     assert cleared.exit_code == 0, cleared.output
+    assert "restarts at level 0" in cleared.stdout
     planned = cli("plan", "--person", "Ann")
     assert planned.exit_code == 0 and "Glute bridge" in planned.stdout
+
+
+def test_symptom_check_outcome_and_paper_diary(cli: Cli, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    cli.add_patient()
+    assert cli("screen", "--person", "Ann", "--answers", cli.answers_file(ANSWERS)).exit_code == 0
+    assert cli("plan", "--person", "Ann").exit_code == 0
+    fine = cli("check", "--person", "Ann", "--no-numbness-or-bladder", "--no-new-weakness")
+    assert fine.exit_code == 0 and "nothing new" in fine.stdout
+    # A paper diary: yesterday's set and pain; the future and 91 days ago are refused.
+    yesterday = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    logged = cli("log", "--person", "Ann", "--exercise", "glute_bridge", "--reps", "12",
+                 "--pain-before", "3", "--pain-during", "4", "--at", yesterday)
+    assert logged.exit_code == 0, logged.output
+    assert "12 reps (reported" in logged.stdout and "good form" not in logged.stdout.split(";")[0]
+    for when, problem in (((datetime.now(timezone.utc) + timedelta(days=2)).isoformat(), "future"),
+                          ((datetime.now(timezone.utc) - timedelta(days=91)).isoformat(), "90")):
+        bad = cli("pain", "--person", "Ann", "--back", "2", "--at", when)
+        assert bad.exit_code == EXIT_BAD_INPUT and "error: at:" in bad.stderr
+        assert problem in bad.stderr
+    assert cli("pain", "--person", "Ann", "--back", "2", "--at", yesterday).exit_code == 0
+    rmdq = cli.answers_file([1] * 9 + [0] * 15, "rmdq.json")
+    scored = cli("outcome", "--person", "Ann", "--measure", "rmdq", "--answers", rmdq)
+    assert scored.exit_code == 0 and "Roland-Morris Disability Questionnaire: 9/24" in scored.stdout
+    short = cli.answers_file([1] * 9, "short.json")
+    assert cli("outcome", "--person", "Ann", "--measure", "rmdq",
+               "--answers", short).exit_code == EXIT_BAD_INPUT
+    # A "yes" at the check pauses everything until a clinician clears it.
+    stop = cli("check", "--person", "Ann", "--numbness-or-bladder", "--no-new-weakness")
+    assert stop.exit_code == EXIT_BLOCKED and "today" in stop.stdout
+    refused = cli("log", "--person", "Ann", "--exercise", "glute_bridge", "--reps", "10")
+    assert refused.exit_code == EXIT_BAD_INPUT and "clinician to check you today" in refused.stderr
+    assert cli("plan", "--person", "Ann").exit_code == EXIT_BLOCKED

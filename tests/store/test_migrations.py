@@ -24,6 +24,7 @@ HEAD_TABLES = {
     "questionnaires",
     "screenings",
     "sessions",
+    "symptom_checks",
     "web_sessions",
 }
 
@@ -93,6 +94,13 @@ def test_upgrade_from_0001_keeps_data_and_backfills_questionnaires(db_url: str) 
                 id=1, person_id=1, started_at=taken, pain_before=5, pain_after=4, notes="kept"
             )
         )
+        conn.execute(meta.tables["exercise_sets"].insert().values(
+            id=1, session_id=1, exercise="squat", reps=12, form_passing_reps=12,
+            recorded_at=taken))
+        conn.execute(meta.tables["programmes"].insert().values(
+            id=1, person_id=1, screening_id=1, started_at=taken, level=1,
+            current_exercise="chair_squat", target_reps=10, sets=2, sessions_per_week=3,
+            reason="start"))
     engine.dispose()
 
     db = Database.open(db_url)  # upgrades 0001 -> head on open
@@ -108,6 +116,12 @@ def test_upgrade_from_0001_keeps_data_and_backfills_questionnaires(db_url: str) 
             sa.text("SELECT person_id, screening_id, kind, score, category FROM questionnaires")
         ).one()
         assert tuple(row) == (1, 1, "start_back", 6.0, "medium")
+        # 0004 copies tables on SQLite: links to the screening and child rows survive it, and
+        # a set logged without a camera keeps its reps but no longer claims good form.
+        assert conn.execute(sa.text("SELECT screening_id, resistance FROM programmes")).all() == [
+            (1, 0)]
+        assert conn.execute(
+            sa.text("SELECT reps, form_passing_reps FROM exercise_sets")).all() == [(12, 0)]
     from glutecoach.store.models import Questionnaire, Screening
 
     with db.session_scope() as session:

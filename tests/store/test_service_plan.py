@@ -92,14 +92,16 @@ def test_emergency_flag_blocks_until_cleared(db: Database) -> None:
     setup_person(db, flags=("bladder_bowel_change",))
     outcome = plan(db, T0)
     assert outcome.blocked and outcome.items == []
-    assert "urgent" in outcome.advice[0].lower()
+    assert "today" in outcome.advice[0].lower()
     assert programmes(db) == []
     with db.session_scope() as session:
         doc = service.create_person(session, "doc@example.org", "Doc", role="clinician")
         person = service.find_person(session, "Kim")
+        person.clinician = doc
         screening = service.latest_screening(session, person)
         assert screening is not None
-        service.clear_screening(session, screening, doc, now=T0 + timedelta(days=1))
+        service.clear_screening(session, screening, doc, "seen in clinic, no CES signs",
+                                now=T0 + timedelta(days=1))
     cleared = plan(db, T0 + timedelta(days=1))
     assert not cleared.blocked
     assert programmes(db) == [(0, "glute_bridge", 10)]  # cleared people start at the bottom

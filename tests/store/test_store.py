@@ -282,8 +282,9 @@ def test_analysis_with_nan_is_stored_as_null(db: Database) -> None:
         ],
         "summary": {"form_score": 90},
     }
+    add_screened(db, "nan@example.org", "Nan")
     with db.session_scope() as session:
-        person = service.create_person(session, "nan@example.org", "Nan")
+        person = service.find_person(session, "Nan")
         service.log_set(
             session, person, "squat", counts_from_analysis(analysis), analysis=analysis, now=T0
         )

@@ -37,7 +37,8 @@ def test_alerts_for_red_flags_pain_rise_and_missed_sessions(app: FastAPI, users:
     assert "pain_rise" in kinds["Sore"]
     assert "missed_sessions" in kinds["Fine"]
     page = doc.get("/clinic").text
-    assert "URGENT red flag" in page
+    assert "URGENT (same day) red flag: new bladder or bowel problem" in page
+    assert "bladder_bowel_change" not in page  # finding 13: plain words, not codes
 
 
 def test_record_programme_clear_and_report(users: Users) -> None:
@@ -49,12 +50,20 @@ def test_record_programme_clear_and_report(users: Users) -> None:
     pid = pat.me["id"]
     record = doc.get(f"/api/patients/{pid}").json()
     assert record["screenings"][0]["red_flags"] == ["saddle_numbness"]
-    # Clear through the page form (CSRF), then the plan opens.
+    # Clearing needs a note (API: 422 without one); then clear through the page form (CSRF).
+    assert doc.post(f"/api/patients/{pid}/clear", json={}).status_code == 422
     token = csrf_from(doc.get(f"/clinic/patients/{pid}").text)
-    r = doc.post(f"/clinic/patients/{pid}/clear", data={"csrf_token": token},
+    r = doc.post(f"/clinic/patients/{pid}/clear",
+                 data={"csrf_token": token, "note": "Seen today; no red-flag signs"},
                  follow_redirects=False)
     assert r.status_code == 303
     assert pat.get("/api/plan").json()["status"] == "ok"
+    cleared = doc.get(f"/api/patients/{pid}").json()["screenings"][0]
+    assert (cleared["cleared_by"], cleared["clearance_note"]) == (
+        "Dr Lee", "Seen today; no red-flag signs")
+    # Finding 5: once cleared, Today and the PDF no longer say "get help today" / "blocked".
+    today = pat.get("/today").text
+    assert "medical help today" not in today and "Dr Lee checked your answers" in today
     # Adjust the programme (API), then the plan follows it.
     r = doc.post(f"/api/patients/{pid}/programme",
                  json={"level": 2, "target_reps": 12, "sets": 3, "sessions_per_week": 2,
@@ -65,12 +74,20 @@ def test_record_programme_clear_and_report(users: Users) -> None:
     assert doc.post(f"/api/patients/{pid}/programme",
                     json={"level": 9, "target_reps": 12, "sets": 3,
                           "sessions_per_week": 2}).status_code == 422
+    r = doc.put(f"/api/patients/{pid}/identifiers",
+                json={"clinic_number": "GC-0042", "date_of_birth": "1970-05-31"})
+    assert r.status_code == 200 and r.json()["clinic_number"] == "GC-0042"
+    assert doc.put(f"/api/patients/{pid}/identifiers",
+                   json={"date_of_birth": "31/05/1970"}).status_code == 422
     r = doc.get(f"/api/patients/{pid}/report.pdf")
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(r.content)).pages)
     assert "Pat" in text
+    squashed = " ".join(text.split())
+    assert "blocked" not in squashed and "Seen today; no red-flag signs" in squashed
+    assert "clinic number GC-0042" in squashed and "date of birth 1970-05-31" in squashed
     for name in ("pain", "reps", "adherence"):
         assert doc.get(f"/api/patients/{pid}/plots/{name}").content.startswith(b"\x89PNG")
 

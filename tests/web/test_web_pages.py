@@ -113,7 +113,7 @@ def test_screening_form_with_a_red_flag_shows_urgent_advice(users: Users) -> Non
     assert re.search(r'class="alert urgent" role="alert"', r.text)
     assert "medical help today" in r.text
     today = pat.get("/today").text
-    assert "clinician's review" in today
+    assert "paused until a clinician has checked you" in today
     assert pat.get("/api/plan").json()["status"] == "blocked"
     # Same rules as the CLI: a bad answer is named, nothing saved.
     r = pat.post("/screening", data={**form, "pain_back": "11"})
@@ -208,3 +208,35 @@ def test_pages_forbid_inline_script_and_framing(app: FastAPI) -> None:
         assert scripts and all('src="/static/' in attrs for attrs in scripts), scripts
         assert " style=" not in page and "<style" not in page
         assert "content-security-policy" not in c.get("/docs").headers  # FastAPI's own page
+
+
+def test_forms_take_pain_during_an_earlier_time_and_the_safety_questions(users: Users) -> None:
+    """Issue 11: sets before screening are refused; the set form takes pain during and a
+    paper-diary time; the two questions before a session can pause the exercises."""
+    from datetime import datetime, timedelta, timezone
+
+    pat = users.patient(timezone="UTC")
+    r = pat.post("/api/sets", json={"exercise": "split_squat", "reps": 10})
+    assert r.status_code == 422 and "screening" in r.json()["detail"]
+    pat.post("/api/screenings", json=SCREEN_OK)
+    today = pat.get("/today").text
+    assert "MVIC" not in today and "Ratamess" not in today  # plain words for patients
+    token = csrf_from(today)
+    earlier = (datetime.now(timezone.utc) - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    r = pat.post("/sets", data={"csrf_token": token, "exercise": "glute_bridge", "reps": "12",
+                                "pain_before": "2", "pain_during": "4", "at": earlier},
+                 follow_redirects=False)
+    assert r.status_code == 303, r.text
+    progress = pat.get("/api/progress").json()
+    assert progress["sessions"][0]["day"] == earlier[:10]
+    assert progress["sessions"][0]["sets"][0]["described"] == "12 reps (reported)"
+    assert {(p["moment"], p["score"]) for p in progress["pain"]} >= {("during", 4)}
+    r = pat.post("/sets", data={"csrf_token": token, "exercise": "glute_bridge", "reps": "12",
+                                "at": "2099-01-01T10:00"})
+    assert r.status_code == 422 and "in the future" in r.text
+    r = pat.post("/check", data={"csrf_token": token, "new_weakness": "1"},
+                 follow_redirects=False)
+    assert r.status_code == 303
+    assert "paused until a clinician has checked you" in pat.get("/today").text
+    r = pat.post("/api/sets", json={"exercise": "glute_bridge", "reps": 10})
+    assert r.status_code == 422 and "clinician to check you today" in r.json()["detail"]

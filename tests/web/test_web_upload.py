@@ -73,6 +73,7 @@ def test_upload_analyse_result_page_and_log(app: FastAPI, users: Users, videos: 
 def test_upload_page_keep_video_and_nonsquat(app: FastAPI, users: Users, videos: Path,
                                              settings: Settings) -> None:
     pat = users.patient()
+    assert pat.post("/api/screenings", json=SCREEN_OK).status_code == 201
     token = csrf_from(pat.get("/upload").text)
     with (videos / CLIP).open("rb") as fh:
         r = pat.post("/upload", files={"file": ("a.mov", fh, "application/octet-stream")},
@@ -97,6 +98,7 @@ def test_upload_page_keep_video_and_nonsquat(app: FastAPI, users: Users, videos:
 def test_uploads_are_checked_by_content_and_size(app: FastAPI, users: Users,
                                                  settings: Settings) -> None:
     pat = users.patient()
+    assert pat.post("/api/screenings", json=SCREEN_OK).status_code == 201
     fake = b"<html>not a video</html>" * 100
     r = pat.post("/api/analyses", files={"file": ("squat.mp4", fake, "video/mp4")})
     assert r.status_code == 422 and "not a video" in r.json()["detail"]

@@ -3,7 +3,8 @@
 Weeks run Monday to Sunday in the person's own time zone (the caller converts UTC timestamps to
 local dates). The plan is 2-3 sessions a week (ACSM, Ratamess et al. 2009); a week "meets the
 plan" when it holds at least that many training days. The current week is reported but only
-counted as missed once it is over, so nobody is told off on a Tuesday.
+counted as missed once it is over, so nobody is told off on a Tuesday. The first week counts
+only the days left in it (a programme starting on Sunday plans nothing for that week).
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def _weeks(days: set[date], first: date, today: date, planned: int) -> list[Week
     while start <= current:
         end = start + timedelta(days=7)
         done = sum(1 for d in days if start <= d < end)
-        weeks.append(Week(start, done, planned, complete=start < current))
+        days_left = (end - max(start, first)).days
+        weeks.append(Week(start, done, planned * days_left // 7, complete=start < current))
         start = end
     return weeks
 

@@ -15,3 +15,13 @@ class InvalidField(InputError):
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem
+
+
+class ProgrammeBlocked(InvalidField):
+    """Exercise is not allowed now (no screening, an uncleared urgent flag, or an exercise above
+    the person's level); the message says why in plain words."""
+
+    def __init__(self, reason: str) -> None:
+        InputError.__init__(self, reason)  # the reason alone: it is shown to the patient
+        self.field = "programme"
+        self.problem = reason

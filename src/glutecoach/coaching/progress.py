@@ -1,8 +1,8 @@
 """Progress as plain data: pain trends with their clinical meaning, and per-session summaries.
 
-A pain change is called meaningful at 2 points or 30% of the starting score on the 0-10 scale
-(Farrar et al., Pain 2001;94(2):149-158; Ostelo et al., Spine 2008). Smaller changes are
-reported as "no meaningful change" rather than as progress, so nobody reads noise as success.
+A pain change is called meaningful at 2 points on the 0-10 scale (Farrar et al., Pain
+2001;94(2):149-158; Ostelo et al., Spine 2008). Smaller changes are reported as "no meaningful
+change" rather than as progress or as worse, so nobody reads noise as success or as a flare.
 The store builds :class:`ProgressData`; the report and the CLI only read it.
 """
 
@@ -20,17 +20,19 @@ Direction = Literal["better", "worse", "no meaningful change", "not enough data"
 
 
 def region_label(region: str) -> str:
-    """How people read a pain region: ``session`` (pain logged with a set) is "before training"."""
-    return "before training" if region == "session" else region
+    """How people read a pain region."""
+    return region
 
 
 @dataclass(frozen=True)
 class PainPoint:
-    """One pain reading: when (UTC), what (``back``, ``knee`` or ``session``), how much (0-10)."""
+    """One pain reading: when (UTC), which region (``back``, ``knee``), how much (0-10), and
+    ``moment`` (``before``, ``during``, ``after`` a session; None between sessions)."""
 
     at: datetime
     region: str
     score: int
+    moment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,13 +56,25 @@ class PainTrend:
 
 @dataclass(frozen=True)
 class SetSummary:
-    """One logged set: reps, form-passing reps, form score (None without a video), faults."""
+    """One logged set: reps, form-passing reps, form score (None without a video), faults,
+    whether it was filmed (else "reported") and any added load."""
 
     exercise: str
     reps: int
     passing_reps: int
     form_score: float | None
     faults: list[str] = field(default_factory=list)
+    filmed: bool = False
+    load_kg: float | None = None
+    band: str | None = None
+
+    def describe(self) -> str:
+        """'12 reps, 9 with good form (filmed)' or '12 reps (reported)', plus any load."""
+        load = "".join([f", {self.load_kg:g} kg" if self.load_kg else "",
+                        f", {self.band} band" if self.band else ""])
+        if self.filmed:
+            return f"{self.reps} reps, {self.passing_reps} with good form (filmed){load}"
+        return f"{self.reps} reps (reported){load}"
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,18 @@ class SessionSummary:
     pain_before: int | None
     pain_after: int | None
     sets: list[SetSummary]
+
+
+@dataclass(frozen=True)
+class FlagEvent:
+    """A screening with red flags, and who cleared or reviewed it, when, with what note."""
+
+    day: date
+    flags: list[str]
+    referral: str
+    cleared_by: str | None
+    cleared_on: date | None
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -88,22 +114,33 @@ class ProgressData:
     pain: list[PainPoint]
     trends: list[PainTrend]
     adherence: Adherence
+    timezone: str = "UTC"
+    clinician: str | None = None
+    identifiers: dict[str, str] = field(default_factory=dict)
+    flag_history: list[FlagEvent] = field(default_factory=list)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    #: The latest screening's red flags were cleared (or reviewed) by a clinician.
+    screening_cleared: bool = False
+    #: The STarT Back statements the person agreed with (item 9 when "very much"/"extremely").
+    start_back_positive: list[str] = field(default_factory=list)
 
 
-def meaningful_change(first: int, last: int) -> Direction:
-    """Classify a pain change: 2+ points or 30%+ of the first score is meaningful."""
+def meaningful_change(
+    first: float, last: float, points: float = rules.PAIN_MEANINGFUL_CHANGE_POINTS,
+    higher_is_better: bool = False,
+) -> Direction:
+    """Classify a change against its minimal important change ``points`` (pain: 2 points)."""
     change = last - first
-    relative = abs(change) / first if first else 0.0
-    if abs(change) >= rules.PAIN_MEANINGFUL_CHANGE_POINTS or (
-        change != 0 and relative >= rules.PAIN_MEANINGFUL_CHANGE_FRACTION
-    ):
-        return "better" if change < 0 else "worse"
-    return "no meaningful change"
+    if abs(change) < points:
+        return "no meaningful change"
+    return "better" if (change > 0) == higher_is_better else "worse"
 
 
 def pain_trend(points: Sequence[PainPoint], region: str) -> PainTrend:
-    """Trend of one region from its first to its latest reading."""
-    series = sorted((p for p in points if p.region == region), key=lambda p: p.at)
+    """Trend of one region from its first to its latest resting reading (pain during or after
+    exercise is left out: it is judged by the pain-monitoring rules instead)."""
+    series = sorted((p for p in points if p.region == region and p.moment in (None, "before")),
+                    key=lambda p: p.at)
     if len(series) < 2:
         first = series[0].score if series else None
         return PainTrend(region, first, first, None, "not enough data")

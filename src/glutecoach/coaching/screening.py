@@ -25,12 +25,17 @@ Risk = Literal["low", "medium", "high"]
 
 @dataclass(frozen=True)
 class RedFlag:
-    """One screening question and what a "yes" means."""
+    """One screening question, the plain words shown for a "yes", and what it may mean.
+
+    ``urgent`` flags need same-day care on their own; others need a clinician soon, unless a
+    combination in :func:`referral_for` makes them urgent.
+    """
 
     code: str
     question: str
     urgent: bool
     meaning: str
+    label: str
 
 
 RED_FLAGS: tuple[RedFlag, ...] = (
@@ -39,31 +44,70 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "Any new problem controlling your bladder or bowels?",
         True,
         "possible cauda equina syndrome",
+        "new bladder or bowel problem",
     ),
     RedFlag(
         "saddle_numbness",
         "Any numbness around your bottom, genitals or inner thighs?",
         True,
         "possible cauda equina syndrome",
+        "numbness around the bottom or genitals",
     ),
     RedFlag(
         "progressive_leg_weakness",
         "Is a leg getting weaker, or are you losing the ability to walk?",
         True,
         "possible cauda equina syndrome or nerve compression",
+        "a leg getting weaker",
     ),
-    RedFlag("cancer_history", "Have you ever had cancer?", False, "rule out a serious cause"),
+    RedFlag(
+        "leg_numb_cold_colour",
+        "Is a leg numb, cold, or a different colour from the other one?",
+        True,
+        "possible problem with the blood supply to the leg",
+        "a numb, cold or discoloured leg",
+    ),
+    RedFlag(
+        "cannot_bear_weight",
+        "Since an injury, are you unable to stand on the leg or walk 4 steps?",
+        True,
+        "possible fracture (Ottawa knee rule)",
+        "unable to stand on the leg or walk 4 steps after an injury",
+    ),
+    RedFlag(
+        "fever",
+        "Do you have a fever, or feel hot and shivery?",
+        False,
+        "possible infection",
+        "fever",
+    ),
+    RedFlag(
+        "immune_or_drug_use",
+        "Do you have a weakened immune system, or inject drugs?",
+        False,
+        "higher risk of infection",
+        "weakened immune system or injecting drugs",
+    ),
+    RedFlag(
+        "cancer_history",
+        "Have you ever had cancer?",
+        False,
+        "rule out a serious cause",
+        "has had cancer",
+    ),
     RedFlag(
         "unexplained_weight_loss",
         "Have you lost weight without trying?",
         False,
         "rule out a serious cause",
+        "weight loss without trying",
     ),
     RedFlag(
-        "fever_or_infection",
-        "Fever, a weakened immune system or intravenous drug use?",
+        "constant_night_pain",
+        "Is the pain there all the time, or worst at night?",
         False,
-        "rule out infection",
+        "rule out a serious cause",
+        "pain all the time or worst at night",
     ),
     RedFlag(
         "significant_trauma",
@@ -71,34 +115,50 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "long-term steroids?",
         False,
         "rule out a fracture",
-    ),
-    RedFlag(
-        "constant_night_pain",
-        "Is the pain constant, or worst at night?",
-        False,
-        "rule out a serious cause",
+        "pain after a fall or accident, osteoporosis or long-term steroids",
     ),
     RedFlag(
         "knee_locking_or_giving_way",
         "Does your knee lock or give way?",
         False,
         "possible joint injury",
+        "knee locks or gives way",
     ),
     RedFlag(
         "knee_hot_swollen",
         "Is a knee hot, red or swollen, or did it swell fast?",
         False,
         "possible infection, inflammation or injury",
-    ),
-    RedFlag(
-        "cannot_bear_weight",
-        "Can you not stand on the leg or walk 4 steps?",
-        False,
-        "possible fracture or serious injury",
+        "hot, red or swollen knee",
     ),
 )
 RED_FLAG_CODES = tuple(flag.code for flag in RED_FLAGS)
 URGENT_FLAGS = tuple(flag.code for flag in RED_FLAGS if flag.urgent)
+#: Flags worked out from other answers rather than asked directly.
+NEW_PAIN_OVER_50 = "new_pain_over_50"
+#: The malignancy pattern (Finucane 2020); ``rules.SERIOUS_PATTERN_FLAGS_URGENT`` of them
+#: together make the referral urgent.
+SERIOUS_PATTERN = ("cancer_history", "unexplained_weight_loss", "constant_night_pain",
+                   NEW_PAIN_OVER_50)
+#: Flags checked again before each session (the two-question symptom check).
+SYMPTOM_CHECK_FLAGS = {
+    "numbness_or_bladder": ("saddle_numbness", "bladder_bowel_change"),
+    "new_weakness": ("progressive_leg_weakness",),
+}
+SYMPTOM_CHECK_QUESTIONS = {
+    "numbness_or_bladder": "Since last time, any new numbness around your bottom or genitals, "
+    "or any new problem controlling your bladder or bowels?",
+    "new_weakness": "Since last time, is a leg newly weak, or are you finding it harder to walk?",
+}
+_LABELS = {flag.code: flag.label for flag in RED_FLAGS} | {
+    NEW_PAIN_OVER_50: "new pain, aged over 50"
+}
+
+
+def flag_label(code: str) -> str:
+    """Plain words for a red-flag code, for patients and clinicians alike."""
+    return _LABELS.get(code, code.replace("_", " "))
+
 
 #: STarT Back Tool wording (Hill et al. 2008); items 1-8 are agree (1) / disagree (0).
 START_BACK_QUESTIONS: tuple[str, ...] = (
@@ -118,6 +178,7 @@ ANSWER_KEYS = (
     "red_flags",
     "start_back",
     "pain",
+    "pain_is_new",
     "age",
     "sitting_hours_per_day",
     "active_days_per_week",
@@ -130,9 +191,11 @@ class Answers:
     """Validated screening answers. ``start_back`` keeps item 9 as its word."""
 
     red_flags: dict[str, bool]
-    start_back: tuple[int | str, ...]
+    #: None for a knee-only patient: STarT Back is validated for back pain only.
+    start_back: tuple[int | str, ...] | None
     pain_back: int
     pain_knee: int
+    pain_is_new: bool
     age: int
     sitting_hours_per_day: float
     active_days_per_week: int
@@ -142,8 +205,9 @@ class Answers:
         """The answers in the documented file format."""
         return {
             "red_flags": dict(self.red_flags),
-            "start_back": list(self.start_back),
+            "start_back": None if self.start_back is None else list(self.start_back),
             "pain": {"back": self.pain_back, "knee": self.pain_knee},
+            "pain_is_new": self.pain_is_new,
             "age": self.age,
             "sitting_hours_per_day": self.sitting_hours_per_day,
             "active_days_per_week": self.active_days_per_week,
@@ -166,7 +230,7 @@ class ScreeningResult:
 
     red_flags: list[str]
     referral: Referral
-    start_back: StartBackScore
+    start_back: StartBackScore | None
     programme_allowed: bool
     risk_factors: list[str]
     advice: list[str]
@@ -226,7 +290,8 @@ def parse_start_back(value: Any) -> tuple[int | str, ...]:
         raise InvalidField(where, f"expected 9 answers, got {len(value)}")
     items: list[int | str] = []
     for number, answer in enumerate(value[:8], start=1):
-        if isinstance(answer, bool) or answer not in (0, 1):
+        # 1.0 == 1 in Python; like pain, an item must be written as a whole number.
+        if isinstance(answer, bool) or not isinstance(answer, int) or answer not in (0, 1):
             raise InvalidField(f"start_back[{number}]", f"must be 0 or 1, got {answer!r}")
         items.append(int(answer))
     last = value[8]
@@ -235,6 +300,20 @@ def parse_start_back(value: Any) -> tuple[int | str, ...]:
         raise InvalidField("start_back[9]", f"must be one of {choices}, got {last!r}")
     items.append(last)
     return tuple(items)
+
+
+def current_answers(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers stored before the red-flag list changed (revision 0004), in today's format: the
+    old combined ``fever_or_infection`` keeps its old "soon" meaning as ``immune_or_drug_use``,
+    questions not asked then are "no", and the pain counts as not new."""
+    flags = dict(stored.get("red_flags") or {})
+    if "fever_or_infection" in flags:
+        flags["immune_or_drug_use"] = bool(flags.pop("fever_or_infection"))
+    return {
+        **stored,
+        "red_flags": {code: bool(flags.get(code, False)) for code in RED_FLAG_CODES},
+        "pain_is_new": bool(stored.get("pain_is_new", False)),
+    }
 
 
 def parse_answers(data: Any) -> Answers:
@@ -247,21 +326,33 @@ def parse_answers(data: Any) -> Answers:
     pain = _require(data, "pain")
     if not isinstance(pain, Mapping):
         raise InvalidField("pain", "must be an object with back and knee scores")
+    extra = sorted(set(pain) - {"back", "knee"})
+    if extra:
+        raise InvalidField(f"pain.{extra[0]}", "is not a pain region (back, knee)")
+    pain_is_new = _require(data, "pain_is_new")
+    if not isinstance(pain_is_new, bool):
+        raise InvalidField("pain_is_new", f"must be true or false, got {pain_is_new!r}")
     injury = _require(data, "previous_injury")
     if injury not in PREVIOUS_INJURY_CHOICES:
         raise InvalidField(
             "previous_injury",
             f"must be one of {', '.join(PREVIOUS_INJURY_CHOICES)}, got {injury!r}",
         )
+    pain_back = whole_number(
+        _require(pain, "back", "pain."), "pain.back", rules.PAIN_MIN, rules.PAIN_MAX
+    )
+    items = _require(data, "start_back")
+    # STarT Back is validated for back pain, not knee pain (evidence.md): without back pain it
+    # is neither required nor scored.
+    start_back = None if pain_back == 0 else parse_start_back(items)
     return Answers(
         red_flags=_parse_red_flags(_require(data, "red_flags")),
-        start_back=parse_start_back(_require(data, "start_back")),
-        pain_back=whole_number(
-            _require(pain, "back", "pain."), "pain.back", rules.PAIN_MIN, rules.PAIN_MAX
-        ),
+        start_back=start_back,
+        pain_back=pain_back,
         pain_knee=whole_number(
             _require(pain, "knee", "pain."), "pain.knee", rules.PAIN_MIN, rules.PAIN_MAX
         ),
+        pain_is_new=pain_is_new,
         age=whole_number(_require(data, "age"), "age", 16, 120),
         sitting_hours_per_day=_number(
             _require(data, "sitting_hours_per_day"), "sitting_hours_per_day", 0, 24
@@ -310,7 +401,33 @@ def risk_factors(answers: Answers) -> list[str]:
     return found
 
 
-def starting_level(answers: Answers, start_back: StartBackScore, referral: Referral) -> int:
+def red_flags_of(answers: Answers) -> list[str]:
+    """The positive flags: those answered yes, plus new pain over 50 (NICE NG59)."""
+    flags = [code for code in RED_FLAG_CODES if answers.red_flags[code]]
+    if answers.pain_is_new and answers.age > rules.AGE_NEW_PAIN_FLAG_YEARS:
+        flags.append(NEW_PAIN_OVER_50)
+    return flags
+
+
+def referral_for(flags: list[str], pain_back: int, pain_knee: int) -> Referral:
+    """Same-day ("urgent"), "soon" or "none", from the urgency list in evidence.md.
+
+    Urgent: the cauda equina signs, a numb/cold/discoloured leg, unable to bear weight after
+    an injury (Ottawa knee rule, Stiell 1996), fever with back pain (spinal infection), fever
+    with a hot swollen knee (septic arthritis), or several malignancy-pattern flags together
+    (Finucane 2020). Any other flag: soon.
+    """
+    present = set(flags)
+    if present & set(URGENT_FLAGS):
+        return "urgent"
+    if "fever" in present and (pain_back > 0 or "knee_hot_swollen" in present):
+        return "urgent"
+    if len(present & set(SERIOUS_PATTERN)) >= rules.SERIOUS_PATTERN_FLAGS_URGENT:
+        return "urgent"
+    return "soon" if flags else "none"
+
+
+def starting_level(answers: Answers, start_back: StartBackScore | None, referral: Referral) -> int:
     """Ladder level to start at (0 glute bridge, 1 chair squat, 2 bodyweight squat).
 
     Gentler starts for more pain, higher STarT Back risk, a flag awaiting a clinician, older age,
@@ -318,10 +435,11 @@ def starting_level(answers: Answers, start_back: StartBackScore, referral: Refer
     confidence", applied before the person has to ask.
     """
     worst_pain = max(answers.pain_back, answers.pain_knee)
-    if referral != "none" or start_back.risk == "high" or worst_pain >= rules.PAIN_GENTLE_START:
+    risk = start_back.risk if start_back else "low"
+    if referral != "none" or risk == "high" or worst_pain >= rules.PAIN_GENTLE_START:
         return 0
     gentle = (
-        start_back.risk == "medium"
+        risk == "medium"
         or worst_pain >= rules.PAIN_CHAIR_START
         or answers.age >= rules.AGE_GENTLE_START_YEARS
         or answers.active_days_per_week < rules.ACTIVE_DAYS_LOW
@@ -330,52 +448,51 @@ def starting_level(answers: Answers, start_back: StartBackScore, referral: Refer
     return 1 if gentle else 2
 
 
+NOT_A_DIAGNOSIS = "This screen flags what to show a clinician; it is not a diagnosis."
 _FACTOR_ADVICE = {
     "prolonged_sitting": "You sit for long stretches: stand up and do a few sit-to-stands "
     "every hour or so; your glutes do little while you sit.",
     "inactivity": "You are active on few days: start gently and build to 2-3 sessions a week.",
     "previous_injury": "You have had an injury before: start easy, stop if it hurts sharply, "
     "and tell your clinician which exercises you are doing.",
-    "age": "If your back pain is new and you are over 50, see a clinician before you start.",
 }
 
 
 def _advice(
-    flags: list[str], referral: Referral, start_back: StartBackScore, factors: list[str]
+    flags: list[str], referral: Referral, start_back: StartBackScore | None, factors: list[str]
 ) -> list[str]:
-    advice: list[str] = []
     if referral == "urgent":
+        # Nothing else beside it: an urgent box must not also suggest exercises.
+        return [
+            "Get medical help today: call your doctor's urgent line or NHS 111, or go to A&E. "
+            f"Tell them about: {'; '.join(flag_label(c) for c in flags)}.",
+            "Do not do the exercises until a clinician has checked you and cleared you here.",
+        ]
+    advice: list[str] = []
+    if referral == "soon":
         advice.append(
-            "Seek urgent medical care today (A&E or your doctor's urgent line): "
-            "these signs need to be checked straight away. Do not start the programme "
-            "until a clinician clears you."
+            "Please see a clinician in the next week or two about: "
+            f"{'; '.join(flag_label(c) for c in flags)}. Until they have looked at it, your plan "
+            "stays at the gentlest level. Stop if the pain gets worse."
         )
-    elif referral == "soon":
-        advice.append(
-            "See a clinician soon (within a week or two) about the answers marked: "
-            "you can do the gentle starting level meanwhile, stop if pain gets worse."
-        )
-    if start_back.risk == "high":
+    risk = start_back.risk if start_back else None
+    if risk == "high":
         advice.append(
             "Your answers suggest the pain is weighing on you: a physiotherapist can "
             "help with that as well as with exercise."
         )
-    elif start_back.risk == "medium":
+    elif risk == "medium":
         advice.append("A physiotherapist-guided exercise plan is a good fit for your answers.")
-    advice.extend(_FACTOR_ADVICE[code] for code in factors)
-    advice.append("This screen flags what to show a clinician; it is not a diagnosis.")
+    advice.extend(_FACTOR_ADVICE[code] for code in factors if code in _FACTOR_ADVICE)
+    advice.append(NOT_A_DIAGNOSIS)
     return advice
 
 
 def screen(answers: Answers) -> ScreeningResult:
     """Screen validated answers: flags, referral, STarT Back, advice and the starting level."""
-    flags = [code for code in RED_FLAG_CODES if answers.red_flags[code]]
-    referral: Referral = "none"
-    if any(code in URGENT_FLAGS for code in flags):
-        referral = "urgent"
-    elif flags:
-        referral = "soon"
-    start_back = score_start_back(answers.start_back)
+    flags = red_flags_of(answers)
+    referral = referral_for(flags, answers.pain_back, answers.pain_knee)
+    start_back = None if answers.start_back is None else score_start_back(answers.start_back)
     factors = risk_factors(answers)
     allowed = referral != "urgent"
     return ScreeningResult(
@@ -394,6 +511,7 @@ _EXAMPLE_ANSWERS: dict[str, Any] = {
     "red_flags": {code: False for code in RED_FLAG_CODES},
     "start_back": [0, 1, 0, 0, 1, 0, 0, 1, "moderately"],
     "pain": {"back": 4, "knee": 2},
+    "pain_is_new": False,
     "age": 46,
     "sitting_hours_per_day": 9,
     "active_days_per_week": 1,

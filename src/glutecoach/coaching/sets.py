@@ -2,7 +2,8 @@
 
 Form-passing reps are the reliable reps with no fault of severity ``fault``; ``advice`` notes
 (e.g. depth for someone in pain, "as far as comfortable") do not fail a rep. Unreliable reps are
-counted as reps but never as passing: the camera could not vouch for them.
+counted as reps but never as passing: the camera could not vouch for them. A set logged without
+a camera is "reported": its reps count for the plan, but none of them is "good form".
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ ANALYSIS_SCHEMA = "glutecoach.analysis/1"
 
 @dataclass(frozen=True)
 class SetCounts:
-    """Reps, form-passing reps, the 0-100 form score (None if absent) and fault codes."""
+    """Reps, form-passing reps, the 0-100 form score (None if absent), fault codes, and whether
+    a camera saw the set."""
 
     reps: int
     passing_reps: int
     form_score: float | None
     faults: list[str]
+    filmed: bool = True
 
 
 def rep_passes(rep: Mapping[str, Any]) -> bool:
@@ -54,10 +57,10 @@ def counts_from_analysis(result: Mapping[str, Any]) -> SetCounts:
 
 
 def counts_from_reps(reps: int) -> SetCounts:
-    """A set logged without a camera: every rep counts, form unchecked."""
+    """A set logged without a camera: every rep counts for the plan, none is "good form"."""
     if isinstance(reps, bool) or not isinstance(reps, int) or not 0 < reps <= 200:
         raise InvalidField("reps", f"must be a whole number 1-200, got {reps!r}")
-    return SetCounts(reps=reps, passing_reps=reps, form_score=None, faults=[])
+    return SetCounts(reps=reps, passing_reps=0, form_score=None, faults=[], filmed=False)
 
 
 def json_safe(value: Any) -> Any:

@@ -6,12 +6,13 @@ Every lookup is filtered by ``clinician_id``, so a clinician cannot reach anyone
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from glutecoach.coaching import rules
+from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.programme import TOP_LEVEL, ProgrammeState
 from glutecoach.coaching.screening import whole_number
 from glutecoach.store import service
@@ -66,3 +67,25 @@ def adjust_programme(
     session.add(row)
     session.flush()
     return row
+
+
+def set_identifiers(
+    patient: Person, *, clinic_number: str | None = None, date_of_birth: str | None = None
+) -> Person:
+    """The identifiers the clinic prints on the report: its own number and/or the date of birth
+    (ISO ``YYYY-MM-DD``). Blank clears one; None leaves it as it is."""
+    if clinic_number is not None:
+        number = clinic_number.strip()
+        if len(number) > 40:
+            raise InvalidField("clinic_number", "must be at most 40 characters")
+        patient.clinic_number = number or None
+    if date_of_birth is not None:
+        text = date_of_birth.strip()
+        try:
+            born = date.fromisoformat(text) if text else None
+        except ValueError:
+            raise InvalidField("date_of_birth", f"expected YYYY-MM-DD, got {text!r}") from None
+        if born is not None and not date(1900, 1, 1) <= born <= date.today():
+            raise InvalidField("date_of_birth", f"{text} is not a plausible date of birth")
+        patient.date_of_birth = born
+    return patient

@@ -11,11 +11,12 @@ All timestamps are aware datetimes stored in UTC (:class:`~glutecoach.store.colu
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -41,6 +42,8 @@ NAMING_CONVENTION = {
 
 ROLES = ("patient", "clinician")
 PAIN_REGIONS = ("back", "knee")
+#: When a pain reading linked to a session was taken (revision 0004).
+PAIN_MOMENTS = ("before", "during", "after")
 APPOINTMENT_STATUSES = ("booked", "cancelled", "completed")
 
 
@@ -71,6 +74,9 @@ class Person(Base):
     )
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    #: Identifiers the clinic sets, printed on the report (revision 0004).
+    clinic_number: Mapped[str | None] = mapped_column(String(40))
+    date_of_birth: Mapped[date | None] = mapped_column(Date())
 
     clinician: Mapped[Person | None] = relationship(remote_side=[id])
     screenings: Mapped[list[Screening]] = relationship(
@@ -101,17 +107,21 @@ class Screening(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
     red_flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
     referral: Mapped[str] = mapped_column(String(10))
-    start_back_total: Mapped[int] = mapped_column(Integer)
-    start_back_distress: Mapped[int] = mapped_column(Integer)
-    start_back_risk: Mapped[str] = mapped_column(String(10))
+    #: None for a knee-only patient (STarT Back is for back pain; nullable since 0004).
+    start_back_total: Mapped[int | None] = mapped_column(Integer)
+    start_back_distress: Mapped[int | None] = mapped_column(Integer)
+    start_back_risk: Mapped[str | None] = mapped_column(String(10))
     programme_allowed: Mapped[bool]
     starting_level: Mapped[int | None]
     result: Mapped[dict[str, Any]] = mapped_column(JSONType)
     #: Set when a clinician reviews an emergency flag and allows the programme.
     cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: What the clinician wrote when clearing or reviewing the flags (revision 0004).
+    clearance_note: Mapped[str | None] = mapped_column(Text)
 
     person: Mapped[Person] = relationship(back_populates="screenings", foreign_keys=[person_id])
+    cleared_by: Mapped[Person | None] = relationship(foreign_keys=[cleared_by_id])
 
 
 class Programme(Base):
@@ -131,6 +141,8 @@ class Programme(Base):
     sets: Mapped[int]
     sessions_per_week: Mapped[int]
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: Index into ``rules.RESISTANCE_STEPS`` (0 bodyweight; revision 0004).
+    resistance: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     person: Mapped[Person] = relationship(back_populates="programmes")
 
@@ -147,6 +159,8 @@ class TrainingSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    #: The worst region's pain; each region's readings (and the pain during) are the session's
+    #: pain entries.
     pain_before: Mapped[int | None]
     pain_after: Mapped[int | None]
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -154,6 +168,10 @@ class TrainingSession(Base):
     person: Mapped[Person] = relationship(back_populates="sessions")
     sets: Mapped[list[ExerciseSet]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="ExerciseSet.id"
+    )
+    #: Each region's pain before, during and after this session.
+    pain_entries: Mapped[list[PainEntry]] = relationship(
+        cascade="all, delete-orphan", order_by="PainEntry.id"
     )
 
 
@@ -184,6 +202,14 @@ class ExerciseSet(Base):
     analysis: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     video_path: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    #: Added resistance (revision 0004): dumbbell kilograms and/or resistance band colour.
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    band: Mapped[str | None] = mapped_column(String(10))
+
+    @property
+    def filmed(self) -> bool:
+        """Only a filmed set has form-checked reps; a set without a camera is "reported"."""
+        return self.analysis is not None
 
     session: Mapped[TrainingSession] = relationship(back_populates="sets")
 
@@ -195,6 +221,7 @@ class PainEntry(Base):
     __table_args__ = (
         CheckConstraint("score BETWEEN 0 AND 10", name="score"),
         _one_of("region", PAIN_REGIONS, "region"),
+        _one_of("moment", PAIN_MOMENTS, "moment"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -203,6 +230,11 @@ class PainEntry(Base):
     score: Mapped[int]
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     source: Mapped[str] = mapped_column(String(20), default="manual")
+    #: Set for a reading taken with a session: which one, and before, during or after it.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    moment: Mapped[str | None] = mapped_column(String(10))
 
     person: Mapped[Person] = relationship(back_populates="pain_entries")
 
@@ -341,3 +373,24 @@ class AnalysisJob(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+
+
+# --- Added by revision 0004 (coaching safety) ---------------------------------------------------
+
+
+class SymptomCheck(Base):
+    """The two-question check before a session; a "yes" re-opens the urgent block through the
+    screening it creates (``screening_id``)."""
+
+    __tablename__ = "symptom_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    positive: Mapped[bool]
+    screening_id: Mapped[int | None] = mapped_column(
+        ForeignKey("screenings.id", ondelete="SET NULL")
+    )
+
+    screening: Mapped[Screening | None] = relationship()

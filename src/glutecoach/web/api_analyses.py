@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.store import clinic
 from glutecoach.store.models import AnalysisJob, ExerciseSet, Person
-from glutecoach.store.service import check_pain
+from glutecoach.store.service import check_pain, require_exercise_allowed
 from glutecoach.web.deps import Db, Patient, RecordId, User, require_fetch
 from glutecoach.web.jobs import safe_name
 
@@ -98,6 +98,7 @@ async def create_job(
 ) -> AnalysisJob:
     """Store the upload, queue its analysis and commit; shared by the API and the page."""
     settings = request.app.state.settings
+    require_exercise_allowed(db, person)  # the red-flag block, before the upload is read
     pain_before = check_pain(pain_before, "pain_before")
     pain_after = check_pain(pain_after, "pain_after")
     path = await _save_upload(file, settings.uploads_dir, settings.max_upload_bytes)

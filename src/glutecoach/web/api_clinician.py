@@ -123,16 +123,46 @@ def adjust_programme(
     return set_programme(db, user, own_patient(db, user, patient_id), body)
 
 
-def clear_latest(db: Db, user: Person, patient: Person) -> dict[str, Any]:
+class IdentifiersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clinic_number: Text | None = Field(default=None, max_length=40)
+    date_of_birth: Text | None = Field(default=None, max_length=10, examples=["1970-05-31"])
+
+
+@router.put("/{patient_id}/identifiers")
+def identifiers(
+    patient_id: RecordId, body: IdentifiersIn, user: Clinician, db: Db
+) -> dict[str, Any]:
+    """Set the clinic number and/or date of birth printed on the patient's report."""
+    patient = clinic.set_identifiers(own_patient(db, user, patient_id),
+                                     clinic_number=body.clinic_number,
+                                     date_of_birth=body.date_of_birth)
+    db.commit()
+    return {"clinic_number": patient.clinic_number,
+            "date_of_birth": patient.date_of_birth.isoformat() if patient.date_of_birth else None}
+
+
+class ClearIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: Text = Field(max_length=2000,
+                       description="what you checked and why it is safe to go on")
+
+
+def clear_latest(db: Db, user: Person, patient: Person, note: str) -> dict[str, Any]:
     screening = service.latest_screening(db, patient)
     if screening is None:
         raise HTTPException(409, "this patient has no screening to clear")
-    service.clear_screening(db, screening, user)
+    service.clear_screening(db, screening, user, note)
     db.commit()
     return screening_dict(screening)
 
 
 @router.post("/{patient_id}/clear")
-def clear(patient_id: RecordId, user: Clinician, db: Db) -> dict[str, Any]:
-    """Allow the programme after reviewing the latest screening's red flag."""
-    return clear_latest(db, user, own_patient(db, user, patient_id))
+def clear(
+    patient_id: RecordId, user: Clinician, db: Db, body: ClearIn | None = None
+) -> dict[str, Any]:
+    """Clear the latest screening's urgent red flag (the programme restarts at level 0) or
+    review its "soon" flag (lifts the gentle-level cap), with a note kept in the history.
+    Someone else's patient answers 404 before the note is looked at."""
+    patient = own_patient(db, user, patient_id)
+    return clear_latest(db, user, patient, body.note if body else "")

@@ -8,7 +8,7 @@ anyone else to reach. The rules are the CLI's: :mod:`glutecoach.coaching` via
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import Response
@@ -21,6 +21,7 @@ from glutecoach.coaching.screening import (
     PREVIOUS_INJURY_CHOICES,
     RED_FLAGS,
     START_BACK_QUESTIONS,
+    SYMPTOM_CHECK_QUESTIONS,
     parse_answers,
 )
 from glutecoach.coaching.screening import screen as run_screen
@@ -44,6 +45,7 @@ def questions() -> dict[str, Any]:
     return {
         "red_flags": [{"code": f.code, "question": f.question, "urgent": f.urgent}
                       for f in RED_FLAGS],
+        "pain_is_new": f"Did this pain start in the last {rules.NEW_PAIN_WEEKS} weeks?",
         "start_back": list(START_BACK_QUESTIONS),
         "start_back_item9_answers": list(rules.START_BACK_ITEM9_ANSWERS),
         "previous_injury_choices": list(PREVIOUS_INJURY_CHOICES),
@@ -56,11 +58,12 @@ def screening_questions() -> dict[str, Any]:
     return questions()
 
 
-def save_screening(db: Db, user: Person, raw: Any) -> dict[str, Any]:
-    """Validate, screen with the CLI's rules, store and commit; shared with the page."""
+def save_screening(db: Db, user: Person, raw: Any, at: str | None = None) -> dict[str, Any]:
+    """Validate, screen with the CLI's rules, store and commit; shared with the page. ``at``
+    enters a paper screening at its own date (up to 90 days back)."""
     answers = parse_answers(raw)
     result = run_screen(answers)
-    row = service.save_screening(db, user, answers, result)
+    row = service.save_screening(db, user, answers, result, now=service.entered_at(user, at))
     db.commit()
     return {**screening_dict(row), "urgent": result.referral == "urgent"}
 
@@ -109,7 +112,7 @@ def plan_dict(db: Db, user: Person) -> dict[str, Any]:
         "level": state.level,
         "sessions_per_week": state.sessions_per_week,
         "items": [{**exercise_dict(i.exercise.code), "sets": i.sets, "reps": i.reps,
-                   "key": i.key} for i in outcome.items],
+                   "key": i.key, "resistance": i.resistance} for i in outcome.items],
     }
 
 
@@ -154,12 +157,20 @@ class SetIn(BaseModel):
     exercise: str = Field(min_length=1, max_length=40, examples=["glute_bridge"])
     reps: int = Field(ge=1, le=200)
     pain_before: int | None = Field(default=None, ge=0, le=10)
+    pain_during: int | None = Field(default=None, ge=0, le=10)
     pain_after: int | None = Field(default=None, ge=0, le=10)
+    region: Literal["back", "knee"] | None = None
+    load_kg: float | None = Field(default=None, gt=0, le=rules.MAX_LOAD_KG)
+    band: str | None = Field(default=None, max_length=10)
+    at: str | None = Field(default=None, max_length=40,
+                           description="ISO date and time, up to 90 days back (paper diary)")
 
 
 def log_manual_set(db: Db, user: Person, body: SetIn) -> dict[str, Any]:
     row = service.log_set(db, user, body.exercise, counts_from_reps(body.reps),
-                          pain_before=body.pain_before, pain_after=body.pain_after)
+                          pain_before=body.pain_before, pain_during=body.pain_during,
+                          pain_after=body.pain_after, region=body.region, load_kg=body.load_kg,
+                          band=body.band, now=service.entered_at(user, body.at))
     db.commit()
     return {"id": row.id, "exercise": row.exercise, "reps": row.reps,
             "recorded_at": row.recorded_at.isoformat()}
@@ -169,6 +180,49 @@ def log_manual_set(db: Db, user: Person, body: SetIn) -> dict[str, Any]:
 def log_set(body: SetIn, user: Patient, db: Db) -> dict[str, Any]:
     """Log a set done without the camera (every rep counts, form unchecked)."""
     return log_manual_set(db, user, body)
+
+
+class CheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    numbness_or_bladder: bool = Field(description=SYMPTOM_CHECK_QUESTIONS["numbness_or_bladder"])
+    new_weakness: bool = Field(description=SYMPTOM_CHECK_QUESTIONS["new_weakness"])
+
+
+def symptom_check(db: Db, user: Person, answers: dict[str, bool]) -> dict[str, Any]:
+    """Store the check before a session and commit; shared with the page."""
+    row = service.record_symptom_check(db, user, answers)
+    db.commit()
+    return {"positive": row.positive,
+            "advice": list(row.screening.result.get("advice", [])) if row.screening else []}
+
+
+@router.post("/symptom-check", status_code=201)
+def check(body: CheckIn, user: Patient, db: Db) -> dict[str, Any]:
+    """The two questions before a session; a "yes" pauses the exercises until a clinician
+    clears them (every exercise route then answers 422 with the reason)."""
+    return symptom_check(db, user, body.model_dump())
+
+
+class OutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    measure: Literal["odi", "rmdq", "akps", "psfs"]
+    answers: Any = Field(description="the measure's answers, as for 'glutecoach outcome'")
+    at: str | None = Field(default=None, max_length=40)
+
+
+@router.post("/outcomes", status_code=201)
+def record_outcome(body: OutcomeIn, user: Patient, db: Db) -> dict[str, Any]:
+    """Record an outcome measure (baseline, then every 4 weeks); answers with its score."""
+    row = service.record_outcome(db, user, body.measure, body.answers,
+                                 now=service.entered_at(user, body.at))
+    db.commit()
+    return {"measure": row.kind, "score": row.score, "taken_at": row.taken_at.isoformat()}
+
+
+@router.get("/outcomes/due")
+def outcomes_due(user: Patient, db: Db) -> list[str]:
+    """The measures to offer now (never taken, or 4 weeks or more since the last)."""
+    return service.outcomes_due(db, user)
 
 
 @router.get("/progress")

@@ -41,11 +41,12 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.sets import json_safe
 from glutecoach.skeleton import BLAZEPOSE_JOINTS, BONES, J
+from glutecoach.store import service
 from glutecoach.store.analysed_sets import log_analysed_set
 from glutecoach.store.models import Person
 from glutecoach.store.service import check_pain
 from glutecoach.stream import LiveCoach
-from glutecoach.web.deps import SESSION_COOKIE, User, user_from_cookie
+from glutecoach.web.deps import SESSION_COOKIE, Db, User, user_from_cookie
 from glutecoach.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -87,10 +88,12 @@ def live_config() -> dict[str, Any]:
 
 
 @router.get("/live", response_class=HTMLResponse, include_in_schema=False)
-def live_page(request: Request, user: User) -> Response:
+def live_page(request: Request, user: User, db: Db) -> Response:
     """The live coach page. Signed-out visitors are sent to sign in (deps.current_user); a
     clinician is told that live sets are saved to a patient's log (403)."""
     is_patient = user.role == "patient"
+    if is_patient:
+        service.require_exercise_allowed(db, user)  # the red-flag block (422 with the reason)
     return render(
         request,
         "live.html",
@@ -213,6 +216,9 @@ async def live_socket(ws: WebSocket) -> None:
     person_id, role = who
     if role != "patient":
         await ws.close(code=4403, reason="the live coach saves to a patient's log")
+        return
+    if blocked := await asyncio.to_thread(service.exercise_blocked, ws.app.state.db, person_id):
+        await ws.close(code=4403, reason=blocked[:120])  # the red-flag block
         return
     with _running_lock:
         if _running >= MAX_LIVE_SETS:

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from glutecoach.coaching.errors import InvalidField
-from glutecoach.coaching.screening import RED_FLAGS
+from glutecoach.coaching.screening import RED_FLAGS, SYMPTOM_CHECK_QUESTIONS
 from glutecoach.errors import InputError
 from glutecoach.store import appointments as appt
 from glutecoach.store import service
@@ -28,7 +28,14 @@ from glutecoach.web.api_auth import (
     register_person,
     set_session_cookie,
 )
-from glutecoach.web.api_patient import SetIn, log_manual_set, plan_dict, questions, save_screening
+from glutecoach.web.api_patient import (
+    SetIn,
+    log_manual_set,
+    plan_dict,
+    questions,
+    save_screening,
+    symptom_check,
+)
 from glutecoach.web.deps import (
     ID_MAX,
     SESSION_COOKIE,
@@ -147,6 +154,7 @@ def _answers_from_form(form: FormData) -> dict[str, Any]:
         "red_flags": {f.code: form.get(f"flag_{f.code}") == "1" for f in RED_FLAGS},
         "start_back": items,
         "pain": {"back": number("pain_back"), "knee": number("pain_knee")},
+        "pain_is_new": form.get("pain_is_new") == "1",
         "age": number("age"),
         "sitting_hours_per_day": number("sitting_hours_per_day"),
         "active_days_per_week": number("active_days_per_week"),
@@ -163,7 +171,7 @@ def screening_page(request: Request, user: Patient) -> Response:
 async def screening_submit(request: Request, user: Patient, db: Db) -> Response:
     form = await request.form()
     try:
-        result = save_screening(db, user, _answers_from_form(form))
+        result = save_screening(db, user, _answers_from_form(form), str(form.get("at", "")))
     except InputError as bad:
         db.rollback()
         return render(request, "screening.html",
@@ -179,7 +187,14 @@ async def screening_submit(request: Request, user: Patient, db: Db) -> Response:
 def today_page(request: Request, user: Patient, db: Db) -> Response:
     plan = plan_dict(db, user)
     db.commit()
-    return render(request, "today.html", {"plan": plan})
+    return render(request, "today.html", {"plan": plan, "check_questions": SYMPTOM_CHECK_QUESTIONS})
+
+
+@router.post("/check", dependencies=[Csrf])
+async def check_submit(request: Request, user: Patient, db: Db) -> Response:
+    form = await request.form()
+    result = symptom_check(db, user, {key: form.get(key) == "1" for key in SYMPTOM_CHECK_QUESTIONS})
+    return _see_other("/today" if not result["positive"] else "/today?paused=1")
 
 
 @router.post("/sets", dependencies=[Csrf])
@@ -188,12 +203,15 @@ def set_submit(
     exercise: Annotated[str, Form(max_length=40)],
     reps: Annotated[int, Form(ge=1, le=200)],
     pain_before: Annotated[str, Form(max_length=3)] = "",
+    pain_during: Annotated[str, Form(max_length=3)] = "",
     pain_after: Annotated[str, Form(max_length=3)] = "",
+    at: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     try:
         body = SetIn(exercise=exercise, reps=reps,
                      pain_before=_pain_field(pain_before, "pain_before"),
-                     pain_after=_pain_field(pain_after, "pain_after"))
+                     pain_during=_pain_field(pain_during, "pain_during"),
+                     pain_after=_pain_field(pain_after, "pain_after"), at=at or None)
         log_manual_set(db, user, body)
     except (InputError, ValueError) as bad:
         db.rollback()
@@ -278,6 +296,7 @@ def pain_submit(
     request: Request, user: Patient, db: Db,
     back: Annotated[str, Form(max_length=3)] = "",
     knee: Annotated[str, Form(max_length=3)] = "",
+    at: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     try:
         values = {"back": back.strip(), "knee": knee.strip()}
@@ -287,7 +306,7 @@ def pain_submit(
             if text:
                 if not text.isdigit():
                     raise InvalidField(region, f"must be a whole number 0-10, got {text!r}")
-                service.log_pain(db, user, region, int(text))
+                service.log_pain(db, user, region, int(text), now=service.entered_at(user, at))
         db.commit()
     except InputError as bad:
         db.rollback()

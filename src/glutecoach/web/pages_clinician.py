@@ -65,9 +65,10 @@ def programme_submit(
 
 
 @router.post("/patients/{patient_id}/clear", dependencies=[Csrf])
-def clear_submit(request: Request, patient_id: RecordId, user: Clinician, db: Db) -> Response:
+def clear_submit(request: Request, patient_id: RecordId, user: Clinician, db: Db,
+                 note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     patient = own_patient(db, user, patient_id)
-    clear_latest(db, user, patient)
+    clear_latest(db, user, patient, note.replace("\x00", ""))
     return RedirectResponse(f"/clinic/patients/{patient.id}?cleared=1", status_code=303)
 
 

@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from glutecoach.coaching.exercises import get_exercise
 from glutecoach.coaching.progress import ProgressData
+from glutecoach.coaching.screening import flag_label
 from glutecoach.store import service
 from glutecoach.store.columns import utc_now
 from glutecoach.store.models import AnalysisJob, Person, Screening
@@ -66,12 +68,15 @@ def progress_dict(data: ProgressData) -> dict[str, Any]:
                 "day": s.day.isoformat(),
                 "pain_before": s.pain_before,
                 "pain_after": s.pain_after,
-                "sets": [asdict(x) for x in s.sets],
+                "sets": [{**asdict(x), "name": get_exercise(x.exercise).name,
+                          "described": x.describe()} for x in s.sets],
             }
             for s in data.sessions
         ],
-        "pain": [{"at": p.at.isoformat(), "region": p.region, "score": p.score}
-                 for p in data.pain],
+        "pain": [{"at": p.at.isoformat(), "region": p.region, "score": p.score,
+                  "moment": p.moment} for p in data.pain],
+        "flag_history": [asdict(f) for f in data.flag_history],
+        "outcomes": data.outcomes,
     }
 
 
@@ -82,12 +87,14 @@ def alerts(session: Session, patient: Person, data: ProgressData | None = None) 
     screening = service.latest_screening(session, patient)
     if screening is not None and screening.red_flags:
         urgent = screening.referral == "urgent" and screening.cleared_at is None
+        waiting = screening.referral == "soon" and screening.cleared_at is None
         found.append({
             "kind": "red_flag",
             "level": "bad" if urgent else "warn",
-            "text": ("red flag: " if not urgent else "URGENT red flag: ")
-            + ", ".join(screening.red_flags)
-            + (" (cleared)" if screening.cleared_at else ""),
+            "text": ("URGENT (same day) red flag: " if urgent else "red flag: ")
+            + "; ".join(flag_label(c) for c in screening.red_flags)
+            + (" (cleared)" if screening.cleared_at else "")
+            + (": capped at the gentle level until you review it" if waiting else ""),
         })
     for trend in data.trends:
         if trend.direction == "worse":
@@ -124,11 +131,15 @@ def screening_dict(row: Screening) -> dict[str, Any]:
         "id": row.id,
         "taken_at": row.taken_at.isoformat(),
         "red_flags": row.red_flags,
+        "red_flag_labels": [flag_label(c) for c in row.red_flags],
         "referral": row.referral,
         "programme_allowed": row.programme_allowed,
         "cleared_at": row.cleared_at.isoformat() if row.cleared_at else None,
-        "start_back": {"total": row.start_back_total, "distress": row.start_back_distress,
-                       "risk": row.start_back_risk},
+        "cleared_by": row.cleared_by.name if row.cleared_by else None,
+        "clearance_note": row.clearance_note,
+        "start_back": None if row.start_back_risk is None else {
+            "total": row.start_back_total, "distress": row.start_back_distress,
+            "risk": row.start_back_risk},
         "starting_level": row.starting_level,
         "advice": list(row.result.get("advice", [])),
         "answers": row.answers,

@@ -53,6 +53,16 @@ def api_register(page: Any, email: str, name: str = "Pat Browser") -> None:
     assert response.status in (200, 201), response.text()
 
 
+def api_screen(page: Any) -> None:
+    """Answer the screening through the JSON API with no red flags, so the exercise routes
+    (upload, live coach, logging) are open to the page's patient."""
+    from glutecoach.web.testing import SCREEN_OK
+
+    response = page.request.post("/api/screenings", data=SCREEN_OK,
+                                 headers={"X-Requested-With": "fetch"})
+    assert response.status == 201, response.text()
+
+
 def wait_until(page: Any, expression: str, timeout: float = 30_000) -> None:
     """Wait until a JavaScript expression is truthy on the page. Playwright's own
     ``wait_for_function`` evaluates a string inside the page, which the app's

@@ -10,7 +10,15 @@ import time
 from typing import Any
 
 import pytest
-from browser_support import DESKTOP, PHONE, api_register, shot, unique_email, wait_until
+from browser_support import (
+    DESKTOP,
+    PHONE,
+    api_register,
+    api_screen,
+    shot,
+    unique_email,
+    wait_until,
+)
 
 PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
@@ -38,6 +46,7 @@ def test_live_coach_counts_the_reps_of_a_real_clip_and_saves_the_set(
     page = new_page(DESKTOP)
     page.add_init_script(RECORD_SPEECH)
     api_register(page, unique_email("live"))
+    api_screen(page)
     page.goto("/live")
     assert page.get_by_role("heading", name="Live coach").is_visible()
     start = page.get_by_role("button", name="Start")
@@ -130,6 +139,7 @@ def test_live_page_at_phone_width_and_by_keyboard(new_page: Any, squat_camera: A
     page = new_page(PHONE)
     page.add_init_script(RECORD_SPEECH)
     api_register(page, unique_email("livephone"))
+    api_screen(page)
     page.goto("/live")
     # Nothing wider than the phone's screen.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -20,7 +20,7 @@ testclient = pytest.importorskip("fastapi.testclient")
 
 from glutecoach.web.app import create_app
 from glutecoach.web.settings import Settings
-from glutecoach.web.testing import FETCH
+from glutecoach.web.testing import FETCH, SCREEN_OK, screen_with
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +40,14 @@ def _room_for_every_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(live, "MAX_LIVE_SETS", 100)
 
 
-def _sign_up(client: Any) -> None:
+def _sign_up(client: Any, answers: dict[str, Any] = SCREEN_OK) -> None:
     client.cookies.clear()
     email = unique_email("socket")
     r = client.post("/api/auth/register", json={"email": email, "password": PASSWORD,
                                                 "name": "Socket"}, headers=FETCH)
     assert r.status_code == 201, r.text  # registering signs in
+    r = client.post("/api/screenings", json=answers, headers=FETCH)
+    assert r.status_code == 201, r.text
 
 
 def _frames(path: Path, step: int = 2) -> list[tuple[float, bytes]]:
@@ -81,6 +83,11 @@ def _close_code(client: Any, **kwargs: Any) -> int:
 def test_refused_without_a_session(client: Any) -> None:
     client.cookies.clear()
     assert _close_code(client) == 4401
+
+
+def test_refused_with_an_uncleared_red_flag(client: Any) -> None:
+    _sign_up(client, screen_with(progressive_leg_weakness=True))
+    assert _close_code(client) == 4403
 
 
 def test_refused_from_another_site(client: Any) -> None:
