@@ -450,7 +450,6 @@ def progress(
     fmt: Annotated[ImageFormat, typer.Option("--format", help="png or svg.")] = ImageFormat.png,
 ) -> None:
     """Print trends and write plots of pain, reps/form and adherence."""
-    from glutecoach.coaching.progress import region_label
     from glutecoach.report.plots import write_all
 
     with _input_errors():
@@ -461,7 +460,7 @@ def progress(
     table.add_column("Measure")
     table.add_column("Now")
     for trend in data.trends:
-        table.add_row(f"Pain ({region_label(trend.region)})", trend.sentence().split(": ", 1)[1])
+        table.add_row(f"Pain ({trend.region})", trend.sentence().split(": ", 1)[1])
     pct = "n/a" if a.adherence_pct is None else f"{a.adherence_pct:.0f}%"
     table.add_row(
         "Adherence", f"{a.sessions} training days, {pct} of plan, {a.missed_sessions} missed"

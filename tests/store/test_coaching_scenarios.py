@@ -360,3 +360,16 @@ def test_report_carries_the_identifiers_the_clinic_sets(db: Database) -> None:
     assert data.identifiers == {"email": "kim@example.org", "clinic number": "GC-7",
                                 "date of birth": "1981-02-03"}
     assert data.clinician == "Dr Lee <doc@example.org>"
+
+
+def test_a_rescreen_without_flags_keeps_progress(db: Database) -> None:
+    screen_kim(db, T0)
+    plan(db, T0)
+    with db.session_scope() as session:
+        person = service.find_person(session, "Kim")
+        doc = service.find_person(session, "doc@example.org")
+        clinic.adjust_programme(session, person, doc, level=3, target_reps=12, sets=2,
+                                sessions_per_week=3, now=T0 + DAY)
+    screen_kim(db, T0 + 28 * DAY)  # the 4-weekly re-screen, nothing new
+    assert plan(db, T0 + 28 * DAY + timedelta(hours=1)).items[0].exercise.code == "split_squat"
+    assert levels(db)[-1] == (3, "split_squat", 12)

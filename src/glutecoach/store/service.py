@@ -509,21 +509,26 @@ def build_plan(session: Session, person: Person, *, now: datetime | None = None)
     if blocked is not None:
         return PlanOutcome(blocked=True, advice=list(screening.result.get("advice", [])))
     programme = current_programme(session, person)
-    if programme is None or programme.screening_id != screening.id:
-        start_level = screening.starting_level
-        if start_level is None:  # an urgent screening, cleared: the promised restart level
-            start_level = rules.CLEARED_RESTART_LEVEL
-        if programme is None:
-            # The programme starts when the screening allowed it, so sets logged before the
-            # first 'plan' still count towards the rules.
-            start, why = screening.cleared_at or screening.taken_at, "start, from the screening"
-            state = initial_state(start_level)
-        else:
-            start = max(screening.cleared_at or screening.taken_at, programme.started_at)
-            state = cap_level(_state(programme), start_level)
-            when = local_day(person, screening.taken_at).isoformat()
-            why = f"new screening on {when}: level {state.level} at most {start_level}"
-        programme = new_programme(person, state, why, start, screening)
+    start_level = screening.starting_level
+    if start_level is None:  # an urgent screening, cleared: the promised restart level
+        start_level = rules.CLEARED_RESTART_LEVEL
+    if programme is None:
+        # The programme starts when the screening allowed it, so sets logged before the first
+        # 'plan' still count towards the rules.
+        start = screening.cleared_at or screening.taken_at
+        programme = new_programme(person, initial_state(start_level),
+                                  "start, from the screening", start, screening)
+        session.add(programme)
+        session.flush()
+    elif (programme.screening_id != screening.id and screening.red_flags
+          and programme.level > start_level):
+        # A new red flag (a knee that gives way, say) takes the programme back to what that
+        # screening allows; a re-screen without flags leaves progress where it is.
+        when = local_day(person, screening.taken_at).isoformat()
+        programme = new_programme(
+            person, cap_level(_state(programme), start_level),
+            f"new screening on {when} with red flags: back to level {start_level}",
+            max(screening.taken_at, programme.started_at), screening)
         session.add(programme)
         session.flush()
     unreviewed = screening.referral == "soon" and screening.cleared_at is None
