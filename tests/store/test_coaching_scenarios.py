@@ -373,3 +373,15 @@ def test_a_rescreen_without_flags_keeps_progress(db: Database) -> None:
     screen_kim(db, T0 + 28 * DAY)  # the 4-weekly re-screen, nothing new
     assert plan(db, T0 + 28 * DAY + timedelta(hours=1)).items[0].exercise.code == "split_squat"
     assert levels(db)[-1] == (3, "split_squat", 12)
+
+
+def test_plan_asks_the_safety_questions_until_answered_that_day(db: Database) -> None:
+    screen_kim(db, T0)
+    asks = "answer the two safety questions"
+    assert any(asks in a for a in plan(db, T0).advice)
+    with db.session_scope() as session:
+        service.record_symptom_check(session, service.find_person(session, "Kim"),
+                                     {"numbness_or_bladder": False, "new_weakness": False},
+                                     now=T0 + timedelta(hours=1))
+    assert not any(asks in a for a in plan(db, T0 + timedelta(hours=2)).advice)
+    assert any(asks in a for a in plan(db, T0 + DAY).advice)  # a new day, asked again

@@ -310,6 +310,16 @@ def require_exercise_allowed(
                                "the exercises for your level.")
 
 
+def checked_today(session: Session, person: Person, now: datetime) -> bool:
+    """Whether the two safety questions were answered on ``now``'s local day."""
+    since = now - timedelta(days=2)
+    taken = session.scalars(
+        select(SymptomCheck.taken_at)
+        .where(SymptomCheck.person_id == person.id, SymptomCheck.taken_at >= since)
+    ).all()
+    return any(local_day(person, at) == local_day(person, now) for at in taken)
+
+
 def record_symptom_check(
     session: Session,
     person: Person,
@@ -541,13 +551,18 @@ def build_plan(session: Session, person: Person, *, now: datetime | None = None)
         programme = new_programme(person, decision.state, decision.detail, now, screening)
         session.add(programme)
         session.flush()
+    if not checked_today(session, person, now):
+        ask_check = ["Before you start today, please answer the two safety questions "
+                     "(new numbness or bladder/bowel change, a newly weak leg)."]
+    else:
+        ask_check = []
     due = [MEASURES[m]["name"] for m in outcomes_due(session, person, now)]
     ask = [f"Time for your {'first' if not programme_has_outcomes(session, person) else '4-weekly'}"
            f" questionnaires ({', '.join(due)}): they show you and your clinician what has "
            "changed."] if due else []
     return PlanOutcome(
         blocked=False,
-        advice=_follow_up(screening) + ask + _advice_now(person, screening),
+        advice=_follow_up(screening) + ask_check + ask + _advice_now(person, screening),
         decision=decision,
         items=todays_plan(decision.state),
         programme=programme,
