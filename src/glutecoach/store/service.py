@@ -556,10 +556,10 @@ def build_plan(session: Session, person: Person, *, now: datetime | None = None)
                      "(new numbness or bladder/bowel change, a newly weak leg)."]
     else:
         ask_check = []
-    due = [MEASURES[m]["name"] for m in outcomes_due(session, person, now)]
-    ask = [f"Time for your {'first' if not programme_has_outcomes(session, person) else '4-weekly'}"
-           f" questionnaires ({', '.join(due)}): they show you and your clinician what has "
-           "changed."] if due else []
+    due = [MEASURES[m]["plain"] for m in outcomes_due(session, person, now)]
+    which = "first" if not programme_has_outcomes(session, person) else "4-weekly"
+    ask = [f"Time for your {which} questionnaires ({' and '.join(due)}): they show you and "
+           "your clinician what has changed."] if due else []
     return PlanOutcome(
         blocked=False,
         advice=_follow_up(screening) + ask_check + ask + _advice_now(person, screening),
