@@ -317,7 +317,8 @@ def log(
         with db.session_scope() as session:  # fail before a slow analysis
             someone = service.find_person(session, person)
             service.entered_at(someone, at)
-            service.require_exercise_allowed(session, someone, exercise)
+            # a filmed set is checked as a filmed squat, as log_set will check it
+            service.require_exercise_allowed(session, someone, None if video else exercise)
         analysis = _analyse(video) if video is not None else None
         counts = counts_from_analysis(analysis) if analysis else counts_from_reps(reps or 0)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from glutecoach.cli_coaching import register
+from glutecoach.coaching.screening import example_answers
 from glutecoach.coaching.sets import rep_passes
 from glutecoach.store.db import Database
 from glutecoach.store.models import ExerciseSet
@@ -35,6 +37,10 @@ def test_log_video_stores_the_analysis(
         app, ["users", "add", "vid@example.org", "--name", "Vid", "--no-password"]
     )
     assert added.exit_code == 0, added.output
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(example_answers()))  # exercise needs a screening first
+    screened = runner.invoke(app, ["screen", "--person", "Vid", "--answers", str(answers)])
+    assert screened.exit_code == 0, screened.output
 
     logged = runner.invoke(
         app,

@@ -385,3 +385,14 @@ def test_plan_asks_the_safety_questions_until_answered_that_day(db: Database) ->
                                      now=T0 + timedelta(hours=1))
     assert not any(asks in a for a in plan(db, T0 + timedelta(hours=2)).advice)
     assert any(asks in a for a in plan(db, T0 + DAY).advice)  # a new day, asked again
+
+
+def test_filmed_squats_wait_for_the_chair_squat_level(db: Database) -> None:
+    screen_kim(db, T0, flags=("knee_locking_or_giving_way",), pain={"back": 0, "knee": 4})
+    plan(db, T0)
+    with pytest.raises(ProgrammeBlocked, match="^Filmed squats are not in your programme yet"):
+        train(db, T0 + DAY, 0, exercise="squat", analysis=filmed(10, 8))
+    with db.session_scope() as session:
+        with pytest.raises(ProgrammeBlocked, match="Filmed squats"):
+            service.require_exercise_allowed(session, service.find_person(session, "Kim"))
+    train(db, T0 + DAY, 12, exercise="glute_bridge")

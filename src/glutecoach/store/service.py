@@ -287,27 +287,32 @@ def exercise_blocked(database: Any, person_id: int) -> str | None:
         return _blocked_by(latest_screening(session, person) if person else None)
 
 
+#: What a filmed set may be: the camera sees a squat, and the easiest squat is the chair squat.
+FILMED_EXERCISE = "chair_squat"
+
+
 def require_exercise_allowed(
     session: Session, person: Person, exercise: str | None = None
 ) -> None:
     """The one guard for every route that records or analyses exercise (CLI, pages, API,
     uploads, live coach): raises :class:`ProgrammeBlocked` with the reason when the person has
-    not screened, has an urgent flag no clinician has cleared, or (``exercise`` given) asks for
-    an exercise above their programme's level."""
+    not screened, has an urgent flag no clinician has cleared, or asks for an exercise above
+    their level. ``exercise`` None means a filmed squat (not at level 0, so not while a "soon"
+    flag waits for review either)."""
     screening = latest_screening(session, person)
     reason = _blocked_by(screening)
     if reason is not None:
         raise ProgrammeBlocked(reason)
-    if exercise is None:
-        return
-    get_exercise(exercise)
+    assert screening is not None  # _blocked_by refuses a person without one
     programme = current_programme(session, person)
-    allowed = programme.level if programme else (screening.starting_level if screening else 0)
-    needed = first_level_of(exercise)
-    if needed is not None and needed > (allowed or 0):
-        name = get_exercise(exercise).name
-        raise ProgrammeBlocked(f"{name} is not in your programme yet; your plan shows "
-                               "the exercises for your level.")
+    allowed = programme.level if programme else (screening.starting_level or 0)
+    if screening.referral == "soon" and screening.cleared_at is None:
+        allowed = min(allowed, rules.UNREVIEWED_FLAG_MAX_LEVEL)
+    needed = first_level_of(exercise or FILMED_EXERCISE)
+    if needed is not None and needed > allowed:
+        what = "Filmed squats are" if exercise is None else f"{get_exercise(exercise).name} is"
+        raise ProgrammeBlocked(f"{what} not in your programme yet; your plan shows the "
+                               "exercises for your level.")
 
 
 def checked_today(session: Session, person: Person, now: datetime) -> bool:
@@ -646,7 +651,7 @@ def log_set(
     if region is not None and region not in PAIN_REGIONS:
         raise InvalidField("region", f"must be one of {', '.join(PAIN_REGIONS)}, got {region!r}")
     load_kg, band = check_load(load_kg, band)
-    # A filmed set is whatever squat the camera saw (a chair squat too): only its block is checked.
+    # A filmed set is whatever squat the camera saw, so it is checked as the easiest squat.
     require_exercise_allowed(session, person, exercise if analysis is None else None)
     region = region or main_region(session, person)
     training = todays_session(session, person, now)
