@@ -17,12 +17,19 @@ from glutecoach.coaching.sets import rep_passes
 from glutecoach.store.db import Database
 from glutecoach.store.models import ExerciseSet
 
-VIDEO = Path("/work/shared/data/videos/side_bodyweight_5reps.mp4")
+VIDEO = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "videos" / "side_bodyweight_5reps.mp4"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not VIDEO.exists(), reason=f"{VIDEO} is not available"),
-]
+pytestmark = [pytest.mark.slow]
+
+
+def _screened_patient(runner: CliRunner, app: typer.Typer, tmp_path: Path, email: str, name: str) -> None:
+    """A patient who has answered the safety questions (exercise is refused before that)."""
+    added = runner.invoke(app, ["users", "add", email, "--name", name, "--no-password"])
+    assert added.exit_code == 0, added.output
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(example_answers()))
+    screened = runner.invoke(app, ["screen", "--person", email, "--answers", str(answers)])
+    assert screened.exit_code == 0, screened.output
 
 
 def test_log_video_stores_the_analysis(
@@ -33,14 +40,8 @@ def test_log_video_stores_the_analysis(
     app = typer.Typer()
     register(app)
     runner = CliRunner()
-    added = runner.invoke(
-        app, ["users", "add", "vid@example.org", "--name", "Vid", "--no-password"]
-    )
-    assert added.exit_code == 0, added.output
-    answers = tmp_path / "answers.json"
-    answers.write_text(json.dumps(example_answers()))  # exercise needs a screening first
-    screened = runner.invoke(app, ["screen", "--person", "Vid", "--answers", str(answers)])
-    assert screened.exit_code == 0, screened.output
+    assert VIDEO.is_file(), f"{VIDEO}: the shared data must lie beside the repository"
+    _screened_patient(runner, app, tmp_path, "vid@example.org", "Vid")
 
     logged = runner.invoke(
         app,
@@ -49,7 +50,7 @@ def test_log_video_stores_the_analysis(
             "--person",
             "Vid",
             "--exercise",
-            "squat",
+            "chair_squat",  # the example patient's programme starts at the chair squat
             "--video",
             str(VIDEO),
             "--pain-before",
@@ -60,7 +61,7 @@ def test_log_video_stores_the_analysis(
         ],
     )
     assert logged.exit_code == 0, logged.output
-    assert "Logged Bodyweight squat: 5 reps" in logged.stdout
+    assert "Logged Chair squat (sit to stand): 5 reps" in logged.stdout
 
     db = Database.open(db_url)
     with db.session_scope() as session:
@@ -90,11 +91,11 @@ def test_unreadable_video_is_rejected_and_nothing_is_stored(
     app = typer.Typer()
     register(app)
     runner = CliRunner()
-    assert runner.invoke(app, ["users", "add", "v@example.org", "--no-password"]).exit_code == 0
+    _screened_patient(runner, app, tmp_path, "v@example.org", "V")
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"not a video at all")
     result = runner.invoke(
-        app, ["log", "--person", "v@example.org", "--exercise", "squat", "--video", str(junk)]
+        app, ["log", "--person", "v@example.org", "--exercise", "chair_squat", "--video", str(junk)]
     )
     assert result.exit_code == 2, result.output
     assert len(result.stderr.strip().splitlines()) == 1
