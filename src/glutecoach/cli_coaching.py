@@ -319,7 +319,8 @@ def log(
         with db.session_scope() as session:  # fail before a slow analysis
             someone = service.find_person(session, person)
             service.entered_at(someone, at)
-            service.require_exercise_allowed(session, someone, exercise)
+            # a filmed set is checked as a filmed squat, as log_set will check it
+            service.require_exercise_allowed(session, someone, None if video else exercise)
         analysis = _analyse(video) if video is not None else None
         counts = counts_from_analysis(analysis) if analysis else counts_from_reps(reps or 0)
         try:
@@ -452,7 +453,6 @@ def progress(
     fmt: Annotated[ImageFormat, typer.Option("--format", help="png or svg.")] = ImageFormat.png,
 ) -> None:
     """Print trends and write plots of pain, reps/form and adherence."""
-    from glutecoach.coaching.progress import region_label
     from glutecoach.report.plots import write_all
 
     with _input_errors():
@@ -464,7 +464,7 @@ def progress(
     table.add_column("Measure")
     table.add_column("Now")
     for trend in data.trends:
-        table.add_row(f"Pain ({region_label(trend.region)})", trend.sentence().split(": ", 1)[1])
+        table.add_row(f"Pain ({trend.region})", trend.sentence().split(": ", 1)[1])
     pct = "n/a" if a.adherence_pct is None else f"{a.adherence_pct:.0f}%"
     table.add_row(
         "Adherence", f"{a.sessions} training days, {pct} of plan, {a.missed_sessions} missed"

@@ -360,3 +360,39 @@ def test_report_carries_the_identifiers_the_clinic_sets(db: Database) -> None:
     assert data.identifiers == {"email": "kim@example.org", "clinic number": "GC-7",
                                 "date of birth": "1981-02-03"}
     assert data.clinician == "Dr Lee <doc@example.org>"
+
+
+def test_a_rescreen_without_flags_keeps_progress(db: Database) -> None:
+    screen_kim(db, T0)
+    plan(db, T0)
+    with db.session_scope() as session:
+        person = service.find_person(session, "Kim")
+        doc = service.find_person(session, "doc@example.org")
+        clinic.adjust_programme(session, person, doc, level=3, target_reps=12, sets=2,
+                                sessions_per_week=3, now=T0 + DAY)
+    screen_kim(db, T0 + 28 * DAY)  # the 4-weekly re-screen, nothing new
+    assert plan(db, T0 + 28 * DAY + timedelta(hours=1)).items[0].exercise.code == "split_squat"
+    assert levels(db)[-1] == (3, "split_squat", 12)
+
+
+def test_plan_asks_the_safety_questions_until_answered_that_day(db: Database) -> None:
+    screen_kim(db, T0)
+    asks = "answer the two safety questions"
+    assert any(asks in a for a in plan(db, T0).advice)
+    with db.session_scope() as session:
+        service.record_symptom_check(session, service.find_person(session, "Kim"),
+                                     {"numbness_or_bladder": False, "new_weakness": False},
+                                     now=T0 + timedelta(hours=1))
+    assert not any(asks in a for a in plan(db, T0 + timedelta(hours=2)).advice)
+    assert any(asks in a for a in plan(db, T0 + DAY).advice)  # a new day, asked again
+
+
+def test_filmed_squats_wait_for_the_chair_squat_level(db: Database) -> None:
+    screen_kim(db, T0, flags=("knee_locking_or_giving_way",), pain={"back": 0, "knee": 4})
+    plan(db, T0)
+    with pytest.raises(ProgrammeBlocked, match="^Filmed squats are not in your programme yet"):
+        train(db, T0 + DAY, 0, exercise="squat", analysis=filmed(10, 8))
+    with db.session_scope() as session:
+        with pytest.raises(ProgrammeBlocked, match="Filmed squats"):
+            service.require_exercise_allowed(session, service.find_person(session, "Kim"))
+    train(db, T0 + DAY, 12, exercise="glute_bridge")

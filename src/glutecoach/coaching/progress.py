@@ -19,11 +19,6 @@ from glutecoach.coaching.adherence import Adherence
 Direction = Literal["better", "worse", "no meaningful change", "not enough data"]
 
 
-def region_label(region: str) -> str:
-    """How people read a pain region."""
-    return region
-
-
 @dataclass(frozen=True)
 class PainPoint:
     """One pain reading: when (UTC), which region (``back``, ``knee``), how much (0-10), and

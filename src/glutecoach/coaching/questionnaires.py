@@ -35,17 +35,22 @@ def score_odi(sections: Sequence[int | None]) -> float:
 
 # --- Outcome measures repeated every 4 weeks (evidence.md "Outcome measures") -------------------
 
-#: What each measure is for, its range, and whether a higher score is better.
+#: What each measure is for, its name for clinicians and in plain words, its unit, whether a
+#: higher score is better, and its minimal important change.
 MEASURES: dict[str, dict[str, Any]] = {
     "odi": {"region": "back", "name": "Oswestry Disability Index", "unit": "%",
+            "plain": "the back pain questionnaire",
             "higher_is_better": False, "mic": rules.ODI_MIC_POINTS,
             "mic_fraction": rules.OUTCOME_MIC_FRACTION},
     "rmdq": {"region": "back", "name": "Roland-Morris Disability Questionnaire", "unit": "/24",
+             "plain": "the back pain questionnaire",
              "higher_is_better": False, "mic": rules.RMDQ_MIC_POINTS,
              "mic_fraction": rules.OUTCOME_MIC_FRACTION},
     "akps": {"region": "knee", "name": "Anterior Knee Pain Scale (Kujala)", "unit": "/100",
+             "plain": "the knee questionnaire",
              "higher_is_better": True, "mic": rules.AKPS_MIC_POINTS, "mic_fraction": 0.0},
     "psfs": {"region": None, "name": "Patient-Specific Functional Scale", "unit": "/10",
+             "plain": "the everyday activities questionnaire",
              "higher_is_better": True, "mic": rules.PSFS_MIC_POINTS, "mic_fraction": 0.0},
 }
 

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from glutecoach.coaching import rules
-from glutecoach.coaching.progress import ProgressData, SetSummary, region_label
+from glutecoach.coaching.progress import ProgressData, SetSummary
 
 ImageFormat = Literal["png", "svg"]
 _COLOURS = {"back": "#1f77b4", "knee": "#ff7f0e"}
@@ -98,14 +98,14 @@ def plot_pain(data: ProgressData, path: Path) -> Path:
         if resting:
             ax.plot(_dates([local_time(p.at, data.timezone) for p in resting]),
                     [p.score for p in resting], marker="o", color=colour,
-                    label=f"{region_label(region)} (rest / before)")
+                    label=f"{region} (rest / before)")
             first = resting[0].score
             ax.axhspan(max(0, first - band), min(10, first + band), color=colour, alpha=0.08,
                        label=f"{region}: within {band} points of {first}/10, not meaningful")
         if exercising:
             ax.plot(_dates([local_time(p.at, data.timezone) for p in exercising]),
                     [p.score for p in exercising], linestyle="none", marker="x", color=colour,
-                    label=f"{region_label(region)} (during / after exercise)")
+                    label=f"{region} (during / after exercise)")
     times = [local_time(p.at, data.timezone) for p in data.pain]
     _date_axis(ax, min(times), max(times))
     ax.set_ylim(-0.3, 10.3)

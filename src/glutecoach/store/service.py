@@ -287,27 +287,42 @@ def exercise_blocked(database: Any, person_id: int) -> str | None:
         return _blocked_by(latest_screening(session, person) if person else None)
 
 
+#: What a filmed set may be: the camera sees a squat, and the easiest squat is the chair squat.
+FILMED_EXERCISE = "chair_squat"
+
+
 def require_exercise_allowed(
     session: Session, person: Person, exercise: str | None = None
 ) -> None:
     """The one guard for every route that records or analyses exercise (CLI, pages, API,
     uploads, live coach): raises :class:`ProgrammeBlocked` with the reason when the person has
-    not screened, has an urgent flag no clinician has cleared, or (``exercise`` given) asks for
-    an exercise above their programme's level."""
+    not screened, has an urgent flag no clinician has cleared, or asks for an exercise above
+    their level. ``exercise`` None means a filmed squat (not at level 0, so not while a "soon"
+    flag waits for review either)."""
     screening = latest_screening(session, person)
     reason = _blocked_by(screening)
     if reason is not None:
         raise ProgrammeBlocked(reason)
-    if exercise is None:
-        return
-    get_exercise(exercise)
+    assert screening is not None  # _blocked_by refuses a person without one
     programme = current_programme(session, person)
-    allowed = programme.level if programme else (screening.starting_level if screening else 0)
-    needed = first_level_of(exercise)
-    if needed is not None and needed > (allowed or 0):
-        name = get_exercise(exercise).name
-        raise ProgrammeBlocked(f"{name} is not in your programme yet; your plan shows "
-                               "the exercises for your level.")
+    allowed = programme.level if programme else (screening.starting_level or 0)
+    if screening.referral == "soon" and screening.cleared_at is None:
+        allowed = min(allowed, rules.UNREVIEWED_FLAG_MAX_LEVEL)
+    needed = first_level_of(exercise or FILMED_EXERCISE)
+    if needed is not None and needed > allowed:
+        what = "Filmed squats are" if exercise is None else f"{get_exercise(exercise).name} is"
+        raise ProgrammeBlocked(f"{what} not in your programme yet; your plan shows the "
+                               "exercises for your level.")
+
+
+def checked_today(session: Session, person: Person, now: datetime) -> bool:
+    """Whether the two safety questions were answered on ``now``'s local day."""
+    since = now - timedelta(days=2)
+    taken = session.scalars(
+        select(SymptomCheck.taken_at)
+        .where(SymptomCheck.person_id == person.id, SymptomCheck.taken_at >= since)
+    ).all()
+    return any(local_day(person, at) == local_day(person, now) for at in taken)
 
 
 def record_symptom_check(
@@ -509,21 +524,26 @@ def build_plan(session: Session, person: Person, *, now: datetime | None = None)
     if blocked is not None:
         return PlanOutcome(blocked=True, advice=list(screening.result.get("advice", [])))
     programme = current_programme(session, person)
-    if programme is None or programme.screening_id != screening.id:
-        start_level = screening.starting_level
-        if start_level is None:  # an urgent screening, cleared: the promised restart level
-            start_level = rules.CLEARED_RESTART_LEVEL
-        if programme is None:
-            # The programme starts when the screening allowed it, so sets logged before the
-            # first 'plan' still count towards the rules.
-            start, why = screening.cleared_at or screening.taken_at, "start, from the screening"
-            state = initial_state(start_level)
-        else:
-            start = max(screening.cleared_at or screening.taken_at, programme.started_at)
-            state = cap_level(_state(programme), start_level)
-            when = local_day(person, screening.taken_at).isoformat()
-            why = f"new screening on {when}: level {state.level} at most {start_level}"
-        programme = new_programme(person, state, why, start, screening)
+    start_level = screening.starting_level
+    if start_level is None:  # an urgent screening, cleared: the promised restart level
+        start_level = rules.CLEARED_RESTART_LEVEL
+    if programme is None:
+        # The programme starts when the screening allowed it, so sets logged before the first
+        # 'plan' still count towards the rules.
+        start = screening.cleared_at or screening.taken_at
+        programme = new_programme(person, initial_state(start_level),
+                                  "start, from the screening", start, screening)
+        session.add(programme)
+        session.flush()
+    elif (programme.screening_id != screening.id and screening.red_flags
+          and programme.level > start_level):
+        # A new red flag (a knee that gives way, say) takes the programme back to what that
+        # screening allows; a re-screen without flags leaves progress where it is.
+        when = local_day(person, screening.taken_at).isoformat()
+        programme = new_programme(
+            person, cap_level(_state(programme), start_level),
+            f"new screening on {when} with red flags: back to level {start_level}",
+            max(screening.taken_at, programme.started_at), screening)
         session.add(programme)
         session.flush()
     unreviewed = screening.referral == "soon" and screening.cleared_at is None
@@ -536,13 +556,18 @@ def build_plan(session: Session, person: Person, *, now: datetime | None = None)
         programme = new_programme(person, decision.state, decision.detail, now, screening)
         session.add(programme)
         session.flush()
-    due = [MEASURES[m]["name"] for m in outcomes_due(session, person, now)]
-    ask = [f"Time for your {'first' if not programme_has_outcomes(session, person) else '4-weekly'}"
-           f" questionnaires ({', '.join(due)}): they show you and your clinician what has "
-           "changed."] if due else []
+    if not checked_today(session, person, now):
+        ask_check = ["Before you start today, please answer the two safety questions "
+                     "(new numbness or bladder/bowel change, a newly weak leg)."]
+    else:
+        ask_check = []
+    due = [MEASURES[m]["plain"] for m in outcomes_due(session, person, now)]
+    which = "first" if not programme_has_outcomes(session, person) else "4-weekly"
+    ask = [f"Time for your {which} questionnaires ({' and '.join(due)}): they show you and "
+           "your clinician what has changed."] if due else []
     return PlanOutcome(
         blocked=False,
-        advice=_follow_up(screening) + ask + _advice_now(person, screening),
+        advice=_follow_up(screening) + ask_check + ask + _advice_now(person, screening),
         decision=decision,
         items=todays_plan(decision.state),
         programme=programme,
@@ -626,7 +651,7 @@ def log_set(
     if region is not None and region not in PAIN_REGIONS:
         raise InvalidField("region", f"must be one of {', '.join(PAIN_REGIONS)}, got {region!r}")
     load_kg, band = check_load(load_kg, band)
-    # A filmed set is whatever squat the camera saw (a chair squat too): only its block is checked.
+    # A filmed set is whatever squat the camera saw, so it is checked as the easiest squat.
     require_exercise_allowed(session, person, exercise if analysis is None else None)
     region = region or main_region(session, person)
     training = todays_session(session, person, now)

@@ -211,7 +211,7 @@ PATIENT_PAGES = ["/today", "/screening", "/upload", "/live", "/pain", "/progress
 def _unlabelled(page: Any) -> list[str]:
     return list(page.evaluate(
         """() => [...document.querySelectorAll('input, select, textarea, button')]
-             .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
+             .filter(e => e.type !== 'hidden' && e.offsetParent !== null && e.checkVisibility())
              .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
                           && !e.getAttribute('aria-labelledby')
                           && !(e.tagName === 'BUTTON' && e.innerText.trim()))
