@@ -19,6 +19,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from glutecoach.coaching.screening import example_answers
 from glutecoach.store.testing import backend_database_url
 
 CLIP = "side_bodyweight_5reps.mp4"  # truth.csv: 5 squats; long enough to kill a server mid-way
@@ -107,6 +108,9 @@ def test_two_servers_on_ray_share_uploads_and_survive_a_killed_server(
         with a.client() as on_a, b.client() as on_b:
             r = on_a.post("/api/auth/register",
                           json={"email": "pat@example.com", "password": PASSWORD, "name": "Pat"})
+            assert r.status_code == 201, r.text
+            # Exercise (uploads included) is refused until the safety questions are answered.
+            r = on_a.post("/api/screenings", json=example_answers())
             assert r.status_code == 201, r.text
             r = on_b.post("/api/auth/login", json={"email": "pat@example.com", "password": PASSWORD})
             assert r.status_code == 200, r.text
