@@ -89,7 +89,8 @@ def _analyse_one(path: Path, options: AnalysisOptions, csv_out: Optional[Path] =
     return result
 
 
-@app.command()
+@app.command(help="Count squat reps and check, rep by rep, every cue of the squat instructions "
+                  f"in the article {ARTICLE}.")
 def analyze(
     input: Annotated[Path, typer.Argument(help="Video, keypoint file (.npy), OpenPose JSON folder, or a folder of these.")],
     json_out: Annotated[Optional[str], typer.Option("--json", help="Write the glutecoach.analysis/1 JSON here ('-' for stdout; the table then goes to stderr).")] = None,
@@ -100,9 +101,7 @@ def analyze(
     workers: Annotated[int, typer.Option(help="Parallel processes for a folder (0 = one per core).")] = 0,
     ray: Annotated[Optional[str], typer.Option("--ray", help="Run a folder on Ray: 'auto' (this machine's cluster, else a local one), 'local', or an address (HOST:6379, ray://HOST:10001).")] = None,
 ) -> None:
-    """Count squat reps and check, rep by rep, every cue of the squat instructions in the
-    article 'Glute dysfunction: Can strengthening your glutes possibly relieve back and knee
-    pain?'."""
+    """The article's cues, rep by rep (help text above: it names the article)."""
     try:
         check_fps(fps)
     except InputError as exc:

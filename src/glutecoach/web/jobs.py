@@ -27,6 +27,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from datetime import timedelta
 from functools import lru_cache
@@ -96,21 +97,26 @@ def analyse_upload(job_id: int, upload: str, videos_dir: str, database_url: str,
         if not held:
             raise JobLost()
 
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if total > 0 and now - last[0] >= PROGRESS_EVERY_S:
-            last[0] = now
-            report(POSE_SHARE * min(done, total) / total)
+    def stage(start: float, share: float) -> Callable[[int, int], None]:
+        """Progress of one stage, from ``start`` to ``start + share`` of the bar; also where a
+        job that is no longer this server's is noticed (JobLost)."""
+        def tick(done: int, total: int) -> None:
+            now = time.monotonic()
+            if total > 0 and now - last[0] >= PROGRESS_EVERY_S:
+                last[0] = now
+                report(start + share * min(done, total) / total)
+        return tick
 
     annotated: Path | None = None
     try:
-        seq = load_sequence(Path(upload), AnalysisOptions(), progress)
+        seq = load_sequence(Path(upload), AnalysisOptions(), stage(0.0, POSE_SHARE))
         result = analyze_sequence(seq)
         analysis: dict[str, Any] = json_safe(result.to_dict())
         if has_reps(analysis):
             report(POSE_SHARE)
             annotated = Path(videos_dir) / f"{uuid.uuid4().hex}.mp4"
-            write_annotated_video(Path(upload), seq, result, annotated)
+            write_annotated_video(Path(upload), seq, result, annotated,
+                                  stage(POSE_SHARE, 1.0 - POSE_SHARE))
         return {"analysis": analysis, "annotated": str(annotated) if annotated else None}
     except JobLost:
         outcome: dict[str, Any] = {"lost": True}
