@@ -289,3 +289,14 @@ def test_setup_waits_for_another_apt_and_installs_python3_venv(tmp_path: Path):
     install = next(c for c in calls if " install " in c)
     assert "python3-venv" in install.split() and "ffmpeg" not in install.split()
     assert any(c.startswith("venv-python -m pip install") for c in calls)
+
+
+def test_a_video_that_cannot_be_written_keeps_the_json(tmp_path: Path):
+    """The disk fills while the annotated video is written (a link to /dev/full): one line,
+    exit 2, and the JSON asked for in the same run is already there."""
+    full = tmp_path / "annotated.mp4"
+    full.symlink_to("/dev/full")
+    run = cli("analyze", str(VIDEOS / "wt_squat_18.mp4"), "--video", str(full),
+              "--json", str(tmp_path / "r.json"))
+    assert "No space left on device" in _one_error_line(run)
+    assert json.loads((tmp_path / "r.json").read_text())["rep_count"] == 1
