@@ -25,7 +25,7 @@ from glutecoach.video import VIDEO_SUFFIXES
 try:  # recent Typer ships its own copy of click
     from typer._click import exceptions as click_errors
 except ImportError:  # pragma: no cover - Typer on the click package
-    from click import exceptions as click_errors
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 # Click's own "usage" errors and an aborted prompt, wherever this Typer version keeps them.
 _NO_ARGS = getattr(click_errors, "NoArgsIsHelpError", ())
 _ABORTS = (typer.Abort, getattr(click_errors, "Abort", typer.Abort))
@@ -78,7 +78,7 @@ def _inputs(path: Path) -> list[Path]:
 
 
 def _analyse_one(path: Path, options: AnalysisOptions, write_json: Callable[[list[dict[str, Any]]], None],
-                 csv_out: Optional[Path] = None, video_out: Optional[Path] = None,
+                 csv_out: Path | None = None, video_out: Path | None = None,
                  progress: Any = None) -> dict[str, Any]:
     seq = load_sequence(path, options, progress)
     result = analyze_sequence(seq)
@@ -172,7 +172,7 @@ def _write_or_fail(path: Path, text: str) -> None:
 
 
 def _single(path: Path, options: AnalysisOptions, write_json: Callable[[list[dict[str, Any]]], None],
-            csv_out: Optional[Path], video_out: Optional[Path]) -> dict[str, Any]:
+            csv_out: Path | None, video_out: Path | None) -> dict[str, Any]:
     with _progress_bar() as bar:
         task = bar.add_task(f"Analysing {path.name}", total=None)
 
@@ -193,7 +193,7 @@ def _progress_bar() -> Progress:
                     disable=not console.is_terminal)
 
 
-def _batch(items: list[Path], options: AnalysisOptions, workers: int, ray: Optional[str]) -> list[dict[str, Any]]:
+def _batch(items: list[Path], options: AnalysisOptions, workers: int, ray: str | None) -> list[dict[str, Any]]:
     paths = [str(p) for p in items]
     if ray:
         from glutecoach.batch_ray import analyse_on_ray

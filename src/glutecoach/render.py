@@ -97,11 +97,13 @@ def write_annotated_video(video: Path, seq: PoseSequence, result: AnalysisResult
     fps = result.source.fps or 30.0
     total = result.source.frames or len(xy)
     with av.open(str(out), mode="w", container_options=container_options) as container:
-        stream = None
+        stream: av.VideoStream | None = None
         for frame in iter_frames(video, max_side=960):
             img = np.ascontiguousarray(frame.image)
             if stream is None:
-                stream = container.add_stream(codec, rate=Fraction(round(fps * 1000), 1000))
+                added = container.add_stream(codec, rate=Fraction(round(fps * 1000), 1000))
+                assert isinstance(added, av.VideoStream)  # every VIDEO_ENCODERS codec is video
+                stream = added
                 stream.width, stream.height = img.shape[1] // 2 * 2, img.shape[0] // 2 * 2
                 stream.pix_fmt = "yuv420p"
                 stream.options = dict(options)

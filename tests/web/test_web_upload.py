@@ -163,7 +163,7 @@ def test_a_dead_servers_job_is_queued_again_and_analysed(app: FastAPI, users: Us
     from glutecoach.web.jobs import MAX_ATTEMPTS
 
     pat = users.patient()
-    expired = dict(claimed_by="dead-server", lease_until=utc_now() - timedelta(seconds=1))
+    expired = {"claimed_by": "dead-server", "lease_until": utc_now() - timedelta(seconds=1)}
     again = _stored_job(app, pat.me["id"], settings.uploads_dir / "a", "running", attempts=1,
                         **expired)
     given_up = _stored_job(app, pat.me["id"], settings.uploads_dir / "b", "running",

@@ -32,9 +32,9 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, Result, or_, select, update
 
 from glutecoach.errors import InputError
 from glutecoach.store.analysed_sets import has_reps, log_analysed_set
@@ -59,6 +59,11 @@ def safe_name(name: str | None) -> str:
     """A file name fit to show back (never used as a path)."""
     base = re.sub(r"[^\w .()-]+", "_", Path(name or "video").name)[:120].strip()
     return base or "video"
+
+
+def _changed(result: Result[Any]) -> int:
+    """Rows an UPDATE changed (a guarded UPDATE changes 0 rows when it lost a race)."""
+    return int(cast(CursorResult[Any], result).rowcount)
 
 
 class JobLost(Exception):
@@ -88,12 +93,12 @@ def analyse_upload(job_id: int, upload: str, videos_dir: str, database_url: str,
 
     def report(value: float) -> None:
         with db.session_scope() as s:
-            held = s.execute(
+            held = _changed(s.execute(
                 update(AnalysisJob)
                 .where(AnalysisJob.id == job_id, AnalysisJob.status == "running",
                        AnalysisJob.claimed_by == server_id)
                 .values(progress=round(max(0.0, min(1.0, value)), 3))
-            ).rowcount
+            ))
         if not held:
             raise JobLost()
 
@@ -233,12 +238,12 @@ class JobRunner:
                     .order_by(AnalysisJob.id).limit(1).with_for_update(skip_locked=True))
                 if candidate is None:
                     return None
-                taken = s.execute(
+                taken = _changed(s.execute(
                     update(AnalysisJob)
                     .where(AnalysisJob.id == candidate, AnalysisJob.status == "queued")
                     .values(status="running", progress=0.0, claimed_by=self.server_id,
                             lease_until=utc_now() + self.lease, attempts=AnalysisJob.attempts + 1)
-                ).rowcount
+                ))
                 job = s.get(AnalysisJob, candidate) if taken else None
                 if job is not None:
                     if job.upload_path:
@@ -295,7 +300,7 @@ class JobRunner:
     def _finish(self, job_id: int, future: Future[dict[str, Any]]) -> None:
         try:
             outcome = future.result()
-        except Exception as exc:  # the worker process died (killed, out of memory)
+        except Exception as exc:  # noqa: BLE001 - the worker died (killed, out of memory)
             log.error("analysis job %s: worker failed: %s", job_id, exc)
             outcome = {"error": UNEXPECTED}
             if self._executor is not None and not self.settings.ray_address:
