@@ -209,11 +209,12 @@ class JobRunner:
             self._heartbeat()
         self._requeue_expired()
         while len(self._running) < max(1, self.settings.analysis_workers):
+            executor = self._executor_for_jobs()  # first: a cluster out of reach claims nothing
             claimed = self._claim()
             if claimed is None:
                 break
             job_id, upload = claimed
-            future = self._executor_for_jobs().submit(
+            future = executor.submit(
                 analyse_upload, job_id, upload, str(self.settings.videos_dir),
                 self.db.engine.url.render_as_string(hide_password=False), self.server_id)
             self._running[future] = job_id
