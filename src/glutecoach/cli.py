@@ -6,6 +6,7 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -19,13 +20,15 @@ from glutecoach.cli_errors import console, error_line, fail, out
 from glutecoach.errors import InputError
 from glutecoach.keypoints import check_fps, is_keypoint_path
 from glutecoach.outputs import check_writable, replaced_atomically, write_text_atomically
-from glutecoach.types import AnalysisResult
 from glutecoach.video import VIDEO_SUFFIXES
 
 try:  # recent Typer ships its own copy of click
     from typer._click import exceptions as click_errors
 except ImportError:  # pragma: no cover - Typer on the click package
-    from click import exceptions as click_errors
+    from click import exceptions as click_errors  # type: ignore[no-redef]
+# Click's own "usage" errors and an aborted prompt, wherever this Typer version keeps them.
+_NO_ARGS = getattr(click_errors, "NoArgsIsHelpError", ())
+_ABORTS = (typer.Abort, getattr(click_errors, "Abort", typer.Abort))
 
 #: The article whose squat instructions are coached (its cues are quoted word for word).
 ARTICLE = "'Glute dysfunction: Can strengthening your glutes possibly relieve back and knee pain?'"
@@ -74,10 +77,13 @@ def _inputs(path: Path) -> list[Path]:
     return [path]
 
 
-def _analyse_one(path: Path, options: AnalysisOptions, csv_out: Optional[Path] = None,
-                 video_out: Optional[Path] = None, progress: Any = None) -> AnalysisResult:
+def _analyse_one(path: Path, options: AnalysisOptions, write_json: Callable[[list[dict[str, Any]]], None],
+                 csv_out: Path | None = None, video_out: Path | None = None,
+                 progress: Any = None) -> dict[str, Any]:
     seq = load_sequence(path, options, progress)
     result = analyze_sequence(seq)
+    doc = result.to_dict()
+    write_json([doc])  # first: a CSV or video that fails to write never costs the JSON
     if csv_out is not None:
         from glutecoach.render import write_csv
         with replaced_atomically(csv_out) as partial:
@@ -86,10 +92,11 @@ def _analyse_one(path: Path, options: AnalysisOptions, csv_out: Optional[Path] =
         from glutecoach.render import write_annotated_video
         with replaced_atomically(video_out) as partial:
             write_annotated_video(path, seq, result, partial)
-    return result
+    return doc
 
 
-@app.command()
+@app.command(help="Count squat reps and check, rep by rep, every cue of the squat instructions "
+                  f"in the article {ARTICLE}.")
 def analyze(
     input: Annotated[Path, typer.Argument(help="Video, keypoint file (.npy), OpenPose JSON folder, or a folder of these.")],
     json_out: Annotated[Optional[str], typer.Option("--json", help="Write the glutecoach.analysis/1 JSON here ('-' for stdout; the table then goes to stderr).")] = None,
@@ -100,9 +107,7 @@ def analyze(
     workers: Annotated[int, typer.Option(help="Parallel processes for a folder (0 = one per core).")] = 0,
     ray: Annotated[Optional[str], typer.Option("--ray", help="Run a folder on Ray: 'auto' (this machine's cluster, else a local one), 'local', or an address (HOST:6379, ray://HOST:10001).")] = None,
 ) -> None:
-    """Count squat reps and check, rep by rep, every cue of the squat instructions in the
-    article 'Glute dysfunction: Can strengthening your glutes possibly relieve back and knee
-    pain?'."""
+    """The article's cues, rep by rep (help text above: it names the article)."""
     try:
         check_fps(fps)
     except InputError as exc:
@@ -124,20 +129,25 @@ def analyze(
     # With the JSON on stdout, everything for people goes to stderr, so `| jq` gets JSON only.
     show = console if json_out == "-" else out
     options = AnalysisOptions(fps=fps, every_frame=every_frame)
-    if len(items) == 1:
-        docs = [_single(items[0], options, csv_out, video_out).to_dict()]
-        _print_result(docs[0], show)
-    else:
-        docs = _batch(items, options, workers, ray)
-        _print_summary(docs, show)
-    failed = [d for d in docs if "error" in d]
-    if json_out:
+
+    def write_json(docs: list[dict[str, Any]]) -> None:
+        if not json_out:
+            return
         payload: Any = docs[0] if len(docs) == 1 else {"schema": "glutecoach.batch/1", "results": docs}
         text = json.dumps(payload, indent=2)
         if json_out == "-":
             sys.stdout.write(text + "\n")
         else:
             _write_or_fail(Path(json_out), text + "\n")
+
+    if len(items) == 1:
+        docs = [_single(items[0], options, write_json, csv_out, video_out)]
+        _print_result(docs[0], show)
+    else:
+        docs = _batch(items, options, workers, ray)
+        write_json(docs)
+        _print_summary(docs, show)
+    failed = [d for d in docs if "error" in d]
     if failed:
         raise typer.Exit(2 if len(failed) == len(docs) else 1)
 
@@ -161,7 +171,8 @@ def _write_or_fail(path: Path, text: str) -> None:
         fail(f"{path}: cannot write: {exc.strerror or exc}")
 
 
-def _single(path: Path, options: AnalysisOptions, csv_out: Optional[Path], video_out: Optional[Path]) -> AnalysisResult:
+def _single(path: Path, options: AnalysisOptions, write_json: Callable[[list[dict[str, Any]]], None],
+            csv_out: Path | None, video_out: Path | None) -> dict[str, Any]:
     with _progress_bar() as bar:
         task = bar.add_task(f"Analysing {path.name}", total=None)
 
@@ -169,7 +180,7 @@ def _single(path: Path, options: AnalysisOptions, csv_out: Optional[Path], video
             bar.update(task, completed=done, total=total)
 
         try:
-            return _analyse_one(path, options, csv_out, video_out, tick)
+            return _analyse_one(path, options, write_json, csv_out, video_out, tick)
         except InputError as exc:
             bar.stop()
             fail(str(exc))
@@ -182,7 +193,7 @@ def _progress_bar() -> Progress:
                     disable=not console.is_terminal)
 
 
-def _batch(items: list[Path], options: AnalysisOptions, workers: int, ray: Optional[str]) -> list[dict[str, Any]]:
+def _batch(items: list[Path], options: AnalysisOptions, workers: int, ray: str | None) -> list[dict[str, Any]]:
     paths = [str(p) for p in items]
     if ray:
         from glutecoach.batch_ray import analyse_on_ray
@@ -326,13 +337,13 @@ def main() -> None:
     number) get the same one-line form as every other error."""
     try:
         code = app(standalone_mode=False)
-    except click_errors.NoArgsIsHelpError as exc:
+    except _NO_ARGS as exc:
         exc.show()
         code = exc.exit_code
     except click_errors.ClickException as exc:
         typer.echo(error_line(exc.format_message()), err=True)
         code = exc.exit_code
-    except (click_errors.Abort, typer.Abort):
+    except _ABORTS:
         typer.echo(error_line("aborted"), err=True)
         code = 1
     sys.exit(code or 0)

@@ -64,7 +64,12 @@ def replaced_atomically(path: Path, create_parents: bool = False) -> Iterator[Pa
     path = Path(path)
     check_writable(path, create_parents)
     if path.exists() and not path.is_file():  # both follow links
-        yield path
+        try:
+            yield path
+        except OSError as error:
+            if error.errno in _OUTPUT_ERRNOS:
+                raise _output_error(path, error) from None
+            raise
         return
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:

@@ -10,6 +10,7 @@ knee angles labelled in degrees on either side of the knees so that they never o
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -85,19 +86,24 @@ def check_video_name(out: Path) -> None:
         raise InputError(f"{out}: an annotated video must end in {endings}, got {got}")
 
 
-def write_annotated_video(video: Path, seq: PoseSequence, result: AnalysisResult, out: Path) -> None:
+def write_annotated_video(video: Path, seq: PoseSequence, result: AnalysisResult, out: Path,
+                          progress: Callable[[int, int], None] | None = None) -> None:
     """Skeleton, knee angle, rep counter and the current cue drawn over the original video, in
-    the format ``out``'s ending names (see VIDEO_ENCODERS)."""
+    the format ``out``'s ending names (see VIDEO_ENCODERS). ``progress(done, total)`` is called
+    after each frame (an upload's progress bar keeps moving while the video is drawn)."""
     check_video_name(out)
     codec, options, container_options = VIDEO_ENCODERS[Path(out).suffix.lower()]
     xy = compute_signals(seq).xy
     fps = result.source.fps or 30.0
+    total = result.source.frames or len(xy)
     with av.open(str(out), mode="w", container_options=container_options) as container:
-        stream = None
+        stream: av.VideoStream | None = None
         for frame in iter_frames(video, max_side=960):
             img = np.ascontiguousarray(frame.image)
             if stream is None:
-                stream = container.add_stream(codec, rate=Fraction(round(fps * 1000), 1000))
+                added = container.add_stream(codec, rate=Fraction(round(fps * 1000), 1000))
+                assert isinstance(added, av.VideoStream)  # every VIDEO_ENCODERS codec is video
+                stream = added
                 stream.width, stream.height = img.shape[1] // 2 * 2, img.shape[0] // 2 * 2
                 stream.pix_fmt = "yuv420p"
                 stream.options = dict(options)
@@ -107,6 +113,8 @@ def write_annotated_video(video: Path, seq: PoseSequence, result: AnalysisResult
             img = img[: stream.height, : stream.width]
             for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
                 container.mux(packet)
+            if progress is not None:
+                progress(frame.index + 1, max(total, frame.index + 1))
         if stream is not None:
             for packet in stream.encode():
                 container.mux(packet)

@@ -269,15 +269,16 @@ def test_setup_waits_for_another_apt_and_installs_python3_venv(tmp_path: Path):
     _stub(bin_dir / "apt-get", f'echo "apt-get $*" >> {log}')
     _stub(bin_dir / "sudo", '"$@"')
     _stub(bin_dir / "ffmpeg", "true")
-    venv_python = ('mkdir -p .venv/bin && printf \'#!/bin/sh\\necho "venv-python $*" >> %s\\n\' > .venv/bin/python'
-                   ' && chmod +x .venv/bin/python' % log)
+    venv_python = (f'mkdir -p .venv/bin && printf \'#!/bin/sh\\necho "venv-python $*" >> {log}\\n\''
+                   ' > .venv/bin/python && chmod +x .venv/bin/python')
     _stub(bin_dir / "python3", f'case "$*" in -c*) exit 1 ;; "-m venv .venv") {venv_python} ;; esac')
     _stub(busy_dir / "apt-get", f"sleep 3; echo busy-apt-ended >> {log}")
     busy = subprocess.Popen([str(busy_dir / "apt-get")])
     reaper = threading.Thread(target=busy.wait)  # reaped when it ends: no zombie "apt-get" left
     reaper.start()
     try:
-        run = subprocess.run(["bash", str(repo / "scripts" / "setup.sh")], capture_output=True, text=True,
+        run = subprocess.run(["bash", str(repo / "scripts" / "setup.sh")], check=False,
+                             capture_output=True, text=True,
                              env={"PATH": f"{bin_dir}:/usr/bin:/bin", "GLUTECOACH_APT_POLL_S": "1",
                                   "HOME": str(tmp_path)}, timeout=120)
     finally:
@@ -289,3 +290,14 @@ def test_setup_waits_for_another_apt_and_installs_python3_venv(tmp_path: Path):
     install = next(c for c in calls if " install " in c)
     assert "python3-venv" in install.split() and "ffmpeg" not in install.split()
     assert any(c.startswith("venv-python -m pip install") for c in calls)
+
+
+def test_a_video_that_cannot_be_written_keeps_the_json(tmp_path: Path):
+    """The disk fills while the annotated video is written (a link to /dev/full): one line,
+    exit 2, and the JSON asked for in the same run is already there."""
+    full = tmp_path / "annotated.mp4"
+    full.symlink_to("/dev/full")
+    run = cli("analyze", str(VIDEOS / "wt_squat_18.mp4"), "--video", str(full),
+              "--json", str(tmp_path / "r.json"))
+    assert "No space left on device" in _one_error_line(run)
+    assert json.loads((tmp_path / "r.json").read_text())["rep_count"] == 1

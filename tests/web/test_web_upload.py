@@ -22,12 +22,14 @@ CLIP = "side_bodyweight_5reps.mp4"  # truth.csv: 5 squats, side view
 def _wait(client, job_id: int, timeout_s: float = 180) -> dict:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout_s
     seen = set()
+    progress = []
     while time.monotonic() < deadline:
         job = client.get(f"/api/analyses/{job_id}").json()
         seen.add(job["status"])
+        progress.append(job["progress"])
         assert 0.0 <= job["progress"] <= 1.0
         if job["status"] in ("done", "failed"):
-            job["seen"] = seen
+            job["seen"], job["progress_seen"] = seen, progress
             return job
         time.sleep(0.25)
     raise AssertionError(f"analysis {job_id} still {job['status']} after {timeout_s} s")
@@ -45,6 +47,9 @@ def test_upload_analyse_result_page_and_log(app: FastAPI, users: Users, videos: 
     assert r.json()["status"] == "queued"
     job = _wait(pat, r.json()["id"])
     assert job["status"] == "done", job["error"]
+    # The bar keeps moving while the annotated video is drawn (it used to sit at 80 %).
+    assert any(0.8 < value < 1.0 for value in job["progress_seen"]), job["progress_seen"]
+    assert job["progress_seen"] == sorted(job["progress_seen"])
     result = job["result"]
     assert result["schema"] == "glutecoach.analysis/1"
     assert result["squat_detected"] and result["rep_count"] == 5
@@ -160,7 +165,7 @@ def test_a_dead_servers_job_is_queued_again_and_analysed(app: FastAPI, users: Us
     from glutecoach.web.jobs import MAX_ATTEMPTS
 
     pat = users.patient()
-    expired = dict(claimed_by="dead-server", lease_until=utc_now() - timedelta(seconds=1))
+    expired = {"claimed_by": "dead-server", "lease_until": utc_now() - timedelta(seconds=1)}
     again = _stored_job(app, pat.me["id"], settings.uploads_dir / "a", "running", attempts=1,
                         **expired)
     given_up = _stored_job(app, pat.me["id"], settings.uploads_dir / "b", "running",

@@ -27,13 +27,14 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, Result, or_, select, update
 
 from glutecoach.errors import InputError
 from glutecoach.store.analysed_sets import has_reps, log_analysed_set
@@ -58,6 +59,11 @@ def safe_name(name: str | None) -> str:
     """A file name fit to show back (never used as a path)."""
     base = re.sub(r"[^\w .()-]+", "_", Path(name or "video").name)[:120].strip()
     return base or "video"
+
+
+def _changed(result: Result[Any]) -> int:
+    """Rows an UPDATE changed (a guarded UPDATE changes 0 rows when it lost a race)."""
+    return int(cast(CursorResult[Any], result).rowcount)
 
 
 class JobLost(Exception):
@@ -87,30 +93,35 @@ def analyse_upload(job_id: int, upload: str, videos_dir: str, database_url: str,
 
     def report(value: float) -> None:
         with db.session_scope() as s:
-            held = s.execute(
+            held = _changed(s.execute(
                 update(AnalysisJob)
                 .where(AnalysisJob.id == job_id, AnalysisJob.status == "running",
                        AnalysisJob.claimed_by == server_id)
                 .values(progress=round(max(0.0, min(1.0, value)), 3))
-            ).rowcount
+            ))
         if not held:
             raise JobLost()
 
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if total > 0 and now - last[0] >= PROGRESS_EVERY_S:
-            last[0] = now
-            report(POSE_SHARE * min(done, total) / total)
+    def stage(start: float, share: float) -> Callable[[int, int], None]:
+        """Progress of one stage, from ``start`` to ``start + share`` of the bar; also where a
+        job that is no longer this server's is noticed (JobLost)."""
+        def tick(done: int, total: int) -> None:
+            now = time.monotonic()
+            if total > 0 and now - last[0] >= PROGRESS_EVERY_S:
+                last[0] = now
+                report(start + share * min(done, total) / total)
+        return tick
 
     annotated: Path | None = None
     try:
-        seq = load_sequence(Path(upload), AnalysisOptions(), progress)
+        seq = load_sequence(Path(upload), AnalysisOptions(), stage(0.0, POSE_SHARE))
         result = analyze_sequence(seq)
         analysis: dict[str, Any] = json_safe(result.to_dict())
         if has_reps(analysis):
             report(POSE_SHARE)
             annotated = Path(videos_dir) / f"{uuid.uuid4().hex}.mp4"
-            write_annotated_video(Path(upload), seq, result, annotated)
+            write_annotated_video(Path(upload), seq, result, annotated,
+                                  stage(POSE_SHARE, 1.0 - POSE_SHARE))
         return {"analysis": analysis, "annotated": str(annotated) if annotated else None}
     except JobLost:
         outcome: dict[str, Any] = {"lost": True}
@@ -198,11 +209,12 @@ class JobRunner:
             self._heartbeat()
         self._requeue_expired()
         while len(self._running) < max(1, self.settings.analysis_workers):
+            executor = self._executor_for_jobs()  # first: a cluster out of reach claims nothing
             claimed = self._claim()
             if claimed is None:
                 break
             job_id, upload = claimed
-            future = self._executor_for_jobs().submit(
+            future = executor.submit(
                 analyse_upload, job_id, upload, str(self.settings.videos_dir),
                 self.db.engine.url.render_as_string(hide_password=False), self.server_id)
             self._running[future] = job_id
@@ -227,12 +239,12 @@ class JobRunner:
                     .order_by(AnalysisJob.id).limit(1).with_for_update(skip_locked=True))
                 if candidate is None:
                     return None
-                taken = s.execute(
+                taken = _changed(s.execute(
                     update(AnalysisJob)
                     .where(AnalysisJob.id == candidate, AnalysisJob.status == "queued")
                     .values(status="running", progress=0.0, claimed_by=self.server_id,
                             lease_until=utc_now() + self.lease, attempts=AnalysisJob.attempts + 1)
-                ).rowcount
+                ))
                 job = s.get(AnalysisJob, candidate) if taken else None
                 if job is not None:
                     if job.upload_path:
@@ -289,7 +301,7 @@ class JobRunner:
     def _finish(self, job_id: int, future: Future[dict[str, Any]]) -> None:
         try:
             outcome = future.result()
-        except Exception as exc:  # the worker process died (killed, out of memory)
+        except Exception as exc:  # noqa: BLE001 - the worker died (killed, out of memory)
             log.error("analysis job %s: worker failed: %s", job_id, exc)
             outcome = {"error": UNEXPECTED}
             if self._executor is not None and not self.settings.ray_address:
