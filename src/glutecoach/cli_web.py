@@ -17,6 +17,9 @@ def serve(
         help="Folder for uploads and annotated videos (default: beside the database).")] = None,
     secure_cookies: Annotated[bool, typer.Option(help="Mark cookies Secure (behind HTTPS).")] = False,
     workers: Annotated[int, typer.Option(help="Background analysis threads.")] = 1,
+    trusted_proxy: Annotated[list[str] | None, typer.Option(
+        help="Address or network of a reverse proxy whose X-Forwarded-For names the client "
+             "(repeat for several; also GLUTECOACH_TRUSTED_PROXIES).")] = None,
 ) -> None:
     """Start the web app for patients and clinicians (http://HOST:PORT)."""
     import dataclasses
@@ -24,7 +27,7 @@ def serve(
     import uvicorn
 
     from glutecoach.web.app import create_app
-    from glutecoach.web.settings import Settings
+    from glutecoach.web.settings import Settings, proxy_list
 
     if not 0 < port < 65536:
         typer.echo(f"glutecoach: error: --port must be 1-65535, got {port}", err=True)
@@ -32,6 +35,12 @@ def serve(
     settings = Settings.from_env()
     changes: dict[str, object] = {"secure_cookies": secure_cookies or settings.secure_cookies,
                                   "analysis_workers": max(1, workers)}
+    if trusted_proxy:
+        try:
+            changes["trusted_proxies"] = proxy_list(trusted_proxy)
+        except ValueError as bad:
+            typer.echo(f"glutecoach: error: --trusted-proxy: {bad}", err=True)
+            raise typer.Exit(2) from None
     if database_url:
         changes["database_url"] = database_url
     if media_dir:

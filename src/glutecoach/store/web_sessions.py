@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.store.columns import utc_now
 from glutecoach.store.models import Person, WebSession
-from glutecoach.store.security import verify_password
+from glutecoach.store.security import dummy_hash, verify_password
 
 #: Longest cookie value accepted; anything longer is not one of ours.
 MAX_TOKEN_LENGTH = 128
@@ -70,21 +70,12 @@ def purge_expired(session: Session, *, now: datetime | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-#: Verified against when the email is unknown, so both cases take the same time.
-_DUMMY_HASH: str | None = None
-
-
 def authenticate(session: Session, email: str, password: str) -> Person:
     """The person with this email and password, else :class:`InvalidField` (same message
     whether the email or the password was wrong, and about the same time)."""
-    global _DUMMY_HASH
     person = session.scalar(select(Person).where(Person.email == email.strip().lower()))
     if person is None or person.password_hash is None:
-        if _DUMMY_HASH is None:
-            from glutecoach.store.security import hash_password
-
-            _DUMMY_HASH = hash_password("not-a-real-password")
-        verify_password(_DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         raise InvalidField("credentials", "email or password is wrong")
     if not verify_password(person.password_hash, password):
         raise InvalidField("credentials", "email or password is wrong")

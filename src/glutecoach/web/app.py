@@ -20,9 +20,11 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import make_url
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from glutecoach.errors import InputError
 from glutecoach.store.db import Database, database_url
+from glutecoach.store import throttle
 from glutecoach.store.web_sessions import purge_expired
 from glutecoach.web.deps import CSRF_COOKIE, NotSignedIn
 from glutecoach.web.settings import Settings
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with db.session_scope() as s:
             purge_expired(s)
+            throttle.purge(s, older_than_s=max(settings.login_window_s, 3600))
         app.state.jobs.start()
         try:
             yield
@@ -139,9 +142,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.jobs = JobRunner(db, settings)
-    app.state.login_limiter = api_auth.LoginLimiter(
-        settings.login_failures, settings.login_window_s
-    )
     _install_error_handlers(app)
 
     @app.middleware("http")
@@ -161,12 +161,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 CSRF_COOKIE, token, httponly=True, samesite="strict",
                 secure=settings.secure_cookies, path="/",
             )
+        if not request.url.path.startswith("/static/"):
+            # Pages and API answers hold health data: never kept by the browser or a proxy,
+            # so Back after signing out shows nothing.
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if not request.url.path.startswith(FASTAPI_OWN_PAGES):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 
+    if settings.trusted_proxies:
+        # uvicorn's middleware: the client address from X-Forwarded-For, but only when the
+        # peer is one of our proxies (anyone else could write any address there).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for module in (api_auth, api_patient, api_analyses, api_appointments, api_clinician):
         app.include_router(module.router)

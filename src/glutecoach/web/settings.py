@@ -6,6 +6,7 @@ files beside it), so ``glutecoach serve`` runs with no set-up at all.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,20 @@ def _default_media_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("glutecoach", appauthor=False)) / "media"
+
+
+def proxy_list(values: list[str]) -> tuple[str, ...]:
+    """Trusted proxy addresses or networks, checked (a typo must not silently trust nobody)."""
+    proxies = []
+    for value in (v.strip() for v in values):
+        if not value:
+            continue
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ValueError(f"not an IP address or network: {value!r}") from None
+        proxies.append(value)
+    return tuple(proxies)
 
 
 @dataclass(frozen=True)
@@ -27,7 +42,12 @@ class Settings:
     ``secure_cookies``: mark cookies Secure (turn on behind HTTPS).
     ``session_days``: how long a sign-in lasts.
     ``analysis_workers``: background analysis threads (each runs the pose model).
-    ``login_failures`` within ``login_window_s``: per email and per client address, then 429.
+    ``login_free_failures``: failed sign-ins to one account before each further try waits
+    1, 2, 4 ... seconds, at most ``login_max_delay_s`` (slows guessing, never locks the owner out).
+    ``address_failures`` within ``login_window_s``: failed sign-ins from one client address, then
+    that address waits for the window to end. ``signups_per_hour``: accounts made per address.
+    ``trusted_proxies``: addresses or networks (``10.0.0.0/8``) of reverse proxies whose
+    ``X-Forwarded-For`` names the real client; nobody else's is believed.
     ``annotated_keep_hours``: how long an annotated video of a set the patient did not ask to
     keep stays viewable.
     """
@@ -39,8 +59,12 @@ class Settings:
     secure_cookies: bool = False
     session_days: int = 14
     analysis_workers: int = 1
-    login_failures: int = 5
+    login_free_failures: int = 3
+    login_max_delay_s: float = 60.0
+    address_failures: int = 50
     login_window_s: float = 15 * 60
+    signups_per_hour: int = 10
+    trusted_proxies: tuple[str, ...] = ()
     annotated_keep_hours: float = 24.0
 
     @classmethod
@@ -56,6 +80,8 @@ class Settings:
             kwargs["max_upload_bytes"] = int(float(env["GLUTECOACH_MAX_UPLOAD_MB"]) * 1024 * 1024)
         if env.get("GLUTECOACH_SECURE_COOKIES"):
             kwargs["secure_cookies"] = env["GLUTECOACH_SECURE_COOKIES"].lower() in ("1", "true")
+        if env.get("GLUTECOACH_TRUSTED_PROXIES"):
+            kwargs["trusted_proxies"] = proxy_list(env["GLUTECOACH_TRUSTED_PROXIES"].split(","))
         return cls(**kwargs)  # type: ignore[arg-type]
 
     @property
