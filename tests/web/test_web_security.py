@@ -188,3 +188,50 @@ def test_a_strong_password_is_accepted(app: FastAPI) -> None:
         r = c.post("/api/auth/register", json={"email": "b@example.com", "name": "B",
                                                "password": "plum kettle orbit"})
     assert r.status_code == 201
+
+
+# --- text that cannot spoof -----------------------------------------------------------------
+
+
+SPOOFS = ["Ann\u202eevil", "Ann\u2066x\u2069", "Ann\u200fB", "Ann\x07", "Ann\u2028B", "Ann\x00"]
+
+
+@pytest.mark.parametrize("name", SPOOFS)
+def test_control_and_bidi_characters_are_refused_in_names(users: Users, name: str) -> None:
+    pat = users.patient()
+    r = pat.post("/api/auth/register", json={"email": "x@example.com", "password": PASSWORD,
+                                             "name": name})
+    assert r.status_code == 422 and "text-direction" in r.json()["reason"]
+    r = pat.patch("/api/auth/me", json={"name": name})
+    assert r.status_code == 422 and "text-direction" in r.json()["reason"]
+    assert pat.get("/api/auth/me").json()["name"] == "Pat"
+
+
+def test_text_is_normalised_and_checked_on_every_path(app: FastAPI, users: Users) -> None:
+    from glutecoach.web.testing import csrf_from
+
+    pat = users.patient(name="Jose\u0301")  # e + combining acute
+    assert pat.me["name"] == "Jos\u00e9"  # one code point (NFC)
+    # The form pages refuse the same characters, keeping nothing.
+    with TestClient(app) as c:
+        token = csrf_from(c.get("/signup").text)
+        r = c.post("/signup", data={"email": "rlo@example.com", "name": "Eve\u202e",
+                                    "password": PASSWORD, "csrf_token": token})
+        assert r.status_code == 422 and "text-direction" in r.text
+        assert c.get("/api/auth/me", headers=FETCH).status_code == 401
+    doc = users.clinician()
+    users.link(pat, doc)
+    r = doc.post(f"/api/patients/{pat.me['id']}/programme",
+                 json={"level": 1, "target_reps": 8, "sets": 2, "sessions_per_week": 3,
+                       "reason": "knee\u202e better"})
+    assert r.status_code == 422
+    r = doc.post(f"/api/patients/{pat.me['id']}/programme",
+                 json={"level": 1, "target_reps": 8, "sets": 2, "sessions_per_week": 3,
+                       "reason": "knee better\nsee notes"})
+    assert r.status_code == 201
+    # The CLI's path into the database is checked too (the model validates).
+    from glutecoach.coaching.errors import InvalidField
+    from glutecoach.store import service
+
+    with pytest.raises(InvalidField, match="text-direction"), app.state.db.session_scope() as s:
+        service.create_person(s, "cli@example.com", "Mal\u202elory")

@@ -17,7 +17,7 @@ from glutecoach.store.models import Person
 from glutecoach.web.api_analyses import job_dict
 from glutecoach.web.api_appointments import appointment_dict
 from glutecoach.web.api_patient import PlotName
-from glutecoach.web.deps import Clinician, Db, RecordId, Text, require_fetch
+from glutecoach.web.deps import Clinician, Db, Note, RecordId, require_fetch
 from glutecoach.web.progress import (
     alerts,
     plot_png,
@@ -102,7 +102,7 @@ class ProgrammeIn(BaseModel):
     target_reps: int = Field(ge=1, le=50)
     sets: int = Field(ge=1, le=5)
     sessions_per_week: int = Field(ge=1, le=7)
-    reason: Text = Field(default="", max_length=500)
+    reason: Note = Field(default="", max_length=500)
 
 
 def set_programme(db: Db, user: Person, patient: Person, body: ProgrammeIn) -> dict[str, Any]:

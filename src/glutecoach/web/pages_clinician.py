@@ -24,7 +24,7 @@ from glutecoach.web.api_clinician import (
     patient_summary,
     set_programme,
 )
-from glutecoach.web.deps import Clinician, Db, RecordId, check_csrf
+from glutecoach.web.deps import Clinician, Db, Note, RecordId, check_csrf
 from glutecoach.web.templating import render
 
 router = APIRouter(prefix="/clinic", include_in_schema=False)
@@ -55,12 +55,12 @@ def programme_submit(
     target_reps: Annotated[int, Form(ge=1, le=50)],
     sets: Annotated[int, Form(ge=1, le=5)],
     sessions_per_week: Annotated[int, Form(ge=1, le=7)],
-    reason: Annotated[str, Form(max_length=500)] = "",
+    reason: Annotated[Note, Form(max_length=500)] = "",
 ) -> Response:
     patient = own_patient(db, user, patient_id)
     set_programme(db, user, patient, ProgrammeIn(
         level=level, target_reps=target_reps, sets=sets, sessions_per_week=sessions_per_week,
-        reason=reason.replace("\x00", "")))
+        reason=reason))
     return RedirectResponse(f"/clinic/patients/{patient.id}?saved=1", status_code=303)
 
 

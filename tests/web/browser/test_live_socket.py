@@ -96,6 +96,19 @@ def test_refused_when_the_server_is_busy(client: Any, monkeypatch: pytest.Monkey
     assert _close_code(client) == 4429
 
 
+def test_one_person_holds_one_live_place(client: Any) -> None:
+    _sign_up(client)
+    with client.websocket_connect("/ws/live") as first:
+        assert first.receive_json()["type"] == "ready"  # this set holds a place
+        with client.websocket_connect("/ws/live") as second:  # the same person, another tab
+            message = second.receive()
+            assert message["type"] == "websocket.close" and message["code"] == 4429
+            assert "already have a live set" in message["reason"]
+        _sign_up(client)  # somebody else still gets a place
+        with client.websocket_connect("/ws/live") as other:
+            assert other.receive_json()["type"] == "ready"
+
+
 def test_a_real_set_over_the_socket(client: Any) -> None:
     if not CLIP.exists():
         pytest.skip(f"{CLIP} is missing (../shared/data beside the clone)")
