@@ -40,7 +40,7 @@ def _policies(request: Request) -> tuple[throttle.Policy, throttle.Policy]:
     return account, address
 
 
-def _too_many(wait: float, what: str) -> HTTPException:
+def too_many(wait: float, what: str) -> HTTPException:
     seconds = max(1, math.ceil(wait))
     return HTTPException(
         429, f"{what} Please wait {seconds} second{'' if seconds == 1 else 's'} and try again.",
@@ -105,7 +105,7 @@ def register_person(db: Db, request: Request, email: str, password: str, name: s
     key = "signup:" + client_address(request)
     wait = throttle.wait_s(db, key, policy)
     if wait:
-        raise _too_many(wait, "Many accounts were made from this network in the last hour.")
+        raise too_many(wait, "Many accounts were made from this network in the last hour.")
     if timezone not in time_zones():
         raise InvalidField("timezone", f"unknown time zone {timezone!r} (e.g. Europe/London)")
     person = service.create_person(
@@ -128,11 +128,11 @@ def login_person(db: Db, request: Request, email: str, password: str) -> tuple[P
     address = "address:" + client_address(request)
     wait = throttle.wait_s(db, address, address_policy)
     if wait:
-        raise _too_many(wait, "Sign-in is paused for this network after many unsuccessful "
+        raise too_many(wait, "Sign-in is paused for this network after many unsuccessful "
                               "attempts.")
     wait = throttle.wait_s(db, account, account_policy)
     if wait:
-        raise _too_many(wait, "For this account's safety, sign-in pauses briefly after "
+        raise too_many(wait, "For this account's safety, sign-in pauses briefly after "
                               "unsuccessful attempts.")
     try:
         person = authenticate(db, email, password)

@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """A configured app. ``settings`` default to :meth:`Settings.from_env`; tests pass their
     own (a temporary media folder and a throwaway database URL)."""
     from glutecoach.web import (
+        api_account,
         api_analyses,
         api_appointments,
         api_auth,
@@ -176,7 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # peer is one of our proxies (anyone else could write any address there).
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (api_auth, api_patient, api_analyses, api_appointments, api_clinician):
+    for module in (api_auth, api_account, api_patient, api_analyses, api_appointments, api_clinician):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.include_router(pages_clinician.router)

@@ -20,6 +20,8 @@ from glutecoach.store import appointments as appt
 from glutecoach.store import service
 from glutecoach.store.models import Person
 from glutecoach.store.web_sessions import end_session
+from glutecoach.store import accounts
+from glutecoach.web import api_account, mail
 from glutecoach.web import api_appointments as api_appt
 from glutecoach.web.api_analyses import create_job, job_dict, jobs_of, visible_job
 from glutecoach.web.api_auth import (
@@ -315,6 +317,82 @@ def _account(request: Request, user: Person, db: Db, error: str | None = None,
 @router.get("/account")
 def account_page(request: Request, user: User, db: Db) -> Response:
     return _account(request, user, db)
+
+
+@router.post("/account/password", dependencies=[Csrf])
+def password_submit(
+    request: Request, user: User, db: Db,
+    current_password: Annotated[str, Form(max_length=1024)],
+    new_password: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    response = _see_other("/account?password=1")
+    try:
+        api_account.change_password(db, request, response, user, current_password, new_password)
+    except InputError as bad:
+        db.rollback()
+        return _account(request, user, db, str(bad), 422)
+    return response
+
+
+@router.post("/account/logout-all", dependencies=[Csrf])
+def logout_all_submit(request: Request, user: User, db: Db) -> Response:
+    accounts.end_all_sessions(db, user)
+    db.commit()
+    response = _see_other("/login?signed_out=all")
+    clear_session_cookie(response)
+    return response
+
+
+@router.post("/account/delete", dependencies=[Csrf])
+def delete_submit(
+    request: Request, user: User, db: Db, password: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    try:
+        api_account.delete_account(db, request, user, password)
+    except InputError as bad:
+        db.rollback()
+        return _account(request, user, db, str(bad), 422)
+    response = _see_other("/?deleted=1")
+    clear_session_cookie(response)
+    return response
+
+
+# --- password reset --------------------------------------------------------------------------
+
+
+@router.get("/reset/{token}")
+def reset_page(request: Request, token: str, db: Db) -> Response:
+    try:
+        accounts.reset_for(db, token)
+    except InputError as bad:
+        return render(request, "reset.html", {"error": str(bad), "spent": True}, 410)
+    return render(request, "reset.html", {"token": token})
+
+
+@router.post("/reset/{token}", dependencies=[Csrf])
+def reset_submit(
+    request: Request, token: str, db: Db, password: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    try:
+        accounts.use_reset(db, token, password)
+        db.commit()
+    except InputError as bad:
+        db.rollback()
+        return render(request, "reset.html", {"token": token, "error": str(bad)}, 422)
+    return _see_other("/login?reset=1")
+
+
+@router.get("/forgot")
+def forgot_page(request: Request) -> Response:
+    return render(request, "forgot.html", {"email_on": mail.can_email(request.app.state.settings)})
+
+
+@router.post("/forgot", dependencies=[Csrf])
+def forgot_submit(
+    request: Request, db: Db, email: Annotated[str, Form(max_length=320)],
+) -> Response:
+    api_account.forgot(db, request, email)
+    return render(request, "forgot.html", {"sent": True, "email_on": True})
 
 
 @router.post("/account", dependencies=[Csrf])

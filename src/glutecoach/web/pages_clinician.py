@@ -15,6 +15,7 @@ from glutecoach.coaching.programme import LADDER
 from glutecoach.errors import InputError
 from glutecoach.store import appointments as appt
 from glutecoach.store import clinic
+from glutecoach.web.api_account import issue_reset_link
 from glutecoach.web.api_appointments import appointment_dict, availability_dict
 from glutecoach.web.api_clinician import (
     ProgrammeIn,
@@ -69,6 +70,13 @@ def clear_submit(request: Request, patient_id: RecordId, user: Clinician, db: Db
     patient = own_patient(db, user, patient_id)
     clear_latest(db, user, patient)
     return RedirectResponse(f"/clinic/patients/{patient.id}?cleared=1", status_code=303)
+
+
+@router.post("/patients/{patient_id}/reset-link", dependencies=[Csrf])
+def reset_link_submit(request: Request, patient_id: RecordId, user: Clinician, db: Db) -> Response:
+    patient = own_patient(db, user, patient_id)
+    link = issue_reset_link(db, request, user, patient)
+    return render(request, "clinic_reset_link.html", {"patient": patient, "link": link})
 
 
 def _availability_page(request: Request, user: Clinician, db: Db, error: str | None = None,

@@ -48,6 +48,9 @@ class Settings:
     that address waits for the window to end. ``signups_per_hour``: accounts made per address.
     ``trusted_proxies``: addresses or networks (``10.0.0.0/8``) of reverse proxies whose
     ``X-Forwarded-For`` names the real client; nobody else's is believed.
+    ``smtp_host`` (None: no email), ``smtp_port``, ``smtp_from``, ``smtp_user`` /
+    ``smtp_password`` (optional), ``smtp_starttls``: where password reset emails go out.
+    ``public_url``: the address patients open (for links in emails; default: the request's).
     ``annotated_keep_hours``: how long an annotated video of a set the patient did not ask to
     keep stays viewable.
     """
@@ -66,6 +69,13 @@ class Settings:
     signups_per_hour: int = 10
     trusted_proxies: tuple[str, ...] = ()
     annotated_keep_hours: float = 24.0
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "glutecoach@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -80,6 +90,13 @@ class Settings:
             kwargs["max_upload_bytes"] = int(float(env["GLUTECOACH_MAX_UPLOAD_MB"]) * 1024 * 1024)
         if env.get("GLUTECOACH_SECURE_COOKIES"):
             kwargs["secure_cookies"] = env["GLUTECOACH_SECURE_COOKIES"].lower() in ("1", "true")
+        for name in ("smtp_host", "smtp_from", "smtp_user", "smtp_password", "public_url"):
+            if env.get(f"GLUTECOACH_{name.upper()}"):
+                kwargs[name] = env[f"GLUTECOACH_{name.upper()}"]
+        if env.get("GLUTECOACH_SMTP_PORT"):
+            kwargs["smtp_port"] = int(env["GLUTECOACH_SMTP_PORT"])
+        if env.get("GLUTECOACH_SMTP_STARTTLS"):
+            kwargs["smtp_starttls"] = env["GLUTECOACH_SMTP_STARTTLS"].lower() in ("1", "true")
         if env.get("GLUTECOACH_TRUSTED_PROXIES"):
             kwargs["trusted_proxies"] = proxy_list(env["GLUTECOACH_TRUSTED_PROXIES"].split(","))
         return cls(**kwargs)  # type: ignore[arg-type]
