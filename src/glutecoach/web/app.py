@@ -15,11 +15,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import make_url
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from swagger_ui_bundle import swagger_ui_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from glutecoach.errors import InputError
@@ -98,8 +100,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "media-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
     "form-action 'self'", "frame-ancestors 'none'",
 ])
-# FastAPI's own /docs and /redoc pages load Swagger UI and ReDoc from a CDN with inline script.
-FASTAPI_OWN_PAGES = ("/docs", "/redoc")
+# The API docs page (FastAPI's Swagger UI page) has an inline script; its files are served
+# from the swagger-ui-bundle package under /static/swagger, never from a CDN.
+FASTAPI_OWN_PAGES = ("/docs",)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -139,6 +142,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         summary="Squat coaching for people with back and knee pain, and their clinic.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -176,7 +181,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # uvicorn's middleware: the client address from X-Forwarded-For, but only when the
         # peer is one of our proxies (anyone else could write any address there).
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> Response:
+        """Swagger UI for the JSON API, working offline."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="glutecoach API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        """For browsers and tools that ask for the icon at the conventional address."""
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
     for module in (api_auth, api_account, api_patient, api_analyses, api_appointments, api_clinician):
         app.include_router(module.router)
     app.include_router(pages.router)

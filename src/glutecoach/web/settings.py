@@ -93,6 +93,8 @@ class Settings:
         for name in ("smtp_host", "smtp_from", "smtp_user", "smtp_password", "public_url"):
             if env.get(f"GLUTECOACH_{name.upper()}"):
                 kwargs[name] = env[f"GLUTECOACH_{name.upper()}"]
+        if env.get("GLUTECOACH_SIGNUPS_PER_HOUR"):
+            kwargs["signups_per_hour"] = int(env["GLUTECOACH_SIGNUPS_PER_HOUR"])
         if env.get("GLUTECOACH_SMTP_PORT"):
             kwargs["smtp_port"] = int(env["GLUTECOACH_SMTP_PORT"])
         if env.get("GLUTECOACH_SMTP_STARTTLS"):

@@ -26,7 +26,8 @@ from glutecoach.web.testing import FETCH
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     tmp = tmp_path_factory.mktemp("live-socket")
-    settings = Settings(database_url=f"sqlite:///{tmp / 'db.sqlite'}", media_dir=tmp / "media")
+    settings = Settings(database_url=f"sqlite:///{tmp / 'db.sqlite'}", media_dir=tmp / "media",
+                        signups_per_hour=10_000)
     with testclient.TestClient(create_app(settings)) as test_client:
         yield test_client
 
