@@ -169,6 +169,26 @@ def test_live_page_at_phone_width_and_by_keyboard(new_page: Any, squat_camera: A
     page.locator("#live-summary").wait_for(state="visible", timeout=60_000)
 
 
+@pytest.mark.parametrize("size", [{"width": 1280, "height": 800}, {"width": 1366, "height": 768}],
+                         ids=["1280x800", "1366x768"])
+def test_counter_and_cue_stay_on_screen_at_laptop_sizes(
+    new_page: Any, squat_camera: Any, size: dict[str, int]
+) -> None:
+    """Someone 2-3 m from a laptop must read the count and cue without scrolling."""
+    page = new_page(size)
+    api_register(page, unique_email("livelaptop"))
+    page.goto("/live")
+    page.get_by_role("button", name="Start").click()
+    wait_until(page, "document.body.dataset.liveFrames > 3", timeout=60_000)
+    for selector in ("#live-reps", "#live-cue", "#live-stage", "#live-stop"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= size["height"], (selector, box)
+    assert page.evaluate("window.scrollY") == 0
+    shot(page, f"live-laptop-{size['width']}", full_page=False)
+    page.get_by_role("button", name="Stop and save").click()
+    page.locator("#live-summary").wait_for(state="visible", timeout=60_000)
+
+
 def test_live_socket_refuses_without_sign_in(new_page: Any) -> None:
     page = new_page(DESKTOP)
     page.goto("/live")
