@@ -436,7 +436,20 @@ def appointments_page(
     mine = [api_appt.appointment_dict(db, a) for a in appt.appointments_of(db, user)]
     return render(request, "appointments.html", {
         "clinicians": clinicians, "chosen": chosen, "slots": slots[:60], "mine": mine,
+        "cancelled": cancelled_shown(request, db, user),
     })
+
+
+def cancelled_shown(request: Request, db: Db, user: Person) -> dict[str, Any] | None:
+    """The appointment named by ``?cancelled=ID`` (one of the user's), to confirm it went."""
+    ref = request.query_params.get("cancelled", "")
+    if not ref.isdigit() or not 0 < int(ref) <= ID_MAX:
+        return None
+    try:
+        row = appt.appointment_for(db, user, int(ref))
+    except appt.NotFound:
+        return None
+    return api_appt.appointment_dict(db, row) if row.status == "cancelled" else None
 
 
 @router.post("/appointments", dependencies=[Csrf])
@@ -462,9 +475,26 @@ def book_submit(
     return _see_other(f"/appointments?booked={row.id}")
 
 
+def _appointments_home(user: Person) -> str:
+    return "/clinic/calendar" if user.role == "clinician" else "/appointments"
+
+
+@router.get("/appointments/{appointment_id}/cancel")
+def cancel_page(request: Request, appointment_id: RecordId, user: User, db: Db) -> Response:
+    """Ask before cancelling (the button on the list only leads here)."""
+    try:
+        row = appt.appointment_for(db, user, appointment_id)
+    except appt.NotFound:
+        raise HTTPException(404, "no such appointment") from None
+    if row.status == "cancelled":
+        return _see_other(f"{_appointments_home(user)}?cancelled={row.id}")
+    return render(request, "cancel.html", {"a": api_appt.appointment_dict(db, row),
+                                           "back": _appointments_home(user)})
+
+
 @router.post("/appointments/{appointment_id}/cancel", dependencies=[Csrf])
 def cancel_submit(request: Request, appointment_id: RecordId, user: User, db: Db) -> Response:
-    api_appt.cancel_appointment(db, user, appointment_id)
-    return _see_other("/clinic/calendar" if user.role == "clinician" else "/appointments")
+    row = api_appt.cancel_appointment(db, user, appointment_id)
+    return _see_other(f"{_appointments_home(user)}?cancelled={row.id}")
 
 

@@ -4,7 +4,7 @@ weekly availability and the appointment calendar. Same functions as the JSON API
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
@@ -26,6 +26,7 @@ from glutecoach.web.api_clinician import (
     set_programme,
 )
 from glutecoach.web.deps import Clinician, Db, Note, RecordId, check_csrf
+from glutecoach.web.pages import cancelled_shown
 from glutecoach.web.templating import render
 
 router = APIRouter(prefix="/clinic", include_in_schema=False)
@@ -80,10 +81,11 @@ def reset_link_submit(request: Request, patient_id: RecordId, user: Clinician, d
 
 
 def _availability_page(request: Request, user: Clinician, db: Db, error: str | None = None,
-                       status_code: int = 200) -> Response:
+                       status_code: int = 200, form: dict[str, Any] | None = None) -> Response:
     rows = [availability_dict(r) for r in appt.list_availability(db, user)]
     return render(request, "clinic_availability.html", {
-        "rows": rows, "weekdays": WEEKDAYS, "error": error}, status_code=status_code)
+        "rows": rows, "weekdays": WEEKDAYS, "error": error, "form": form or {}},
+        status_code=status_code)
 
 
 @router.get("/availability")
@@ -104,7 +106,9 @@ def availability_submit(
         db.commit()
     except InputError as bad:
         db.rollback()
-        return _availability_page(request, user, db, str(bad), 422)
+        typed = {"weekday": weekday, "start_time": start_time.strftime("%H:%M"),
+                 "end_time": end_time.strftime("%H:%M"), "slot_minutes": slot_minutes}
+        return _availability_page(request, user, db, str(bad), 422, typed)
     return RedirectResponse("/clinic/availability?saved=1", status_code=303)
 
 
@@ -127,5 +131,6 @@ def calendar_page(request: Request, user: Clinician, db: Db, weeks: int = 4) -> 
     rows = [appointment_dict(db, a) for a in appt.appointments_of(db, user, since=now - timedelta(days=1))
             if a.start_utc <= now + timedelta(weeks=weeks)]
     free = appt.free_slots(db, user, days=7 * weeks)
-    return render(request, "clinic_calendar.html", {"rows": rows, "free": len(free),
-                                                    "weeks": weeks})
+    return render(request, "clinic_calendar.html", {
+        "rows": rows, "free": len(free), "weeks": weeks,
+        "cancelled": cancelled_shown(request, db, user)})

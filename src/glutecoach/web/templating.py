@@ -42,7 +42,15 @@ def local_time(
     return moment.astimezone(tz).strftime(fmt)
 
 
+def plural(count: int | float | None, singular: str, many: str | None = None) -> str:
+    """ "1 day", "2 days", "0 days" ("many" for irregular words: plural(n, "person", "people"))."""
+    count = count or 0
+    word = singular if count == 1 else (many or singular + "s")
+    return f"{count:g} {word}" if isinstance(count, float) else f"{count} {word}"
+
+
 templates.env.filters["local"] = local_time
+templates.env.filters["plural"] = plural
 
 
 def render(
