@@ -22,6 +22,7 @@ from glutecoach.web.deps import (
     require_fetch,
     time_zones,
 )
+from glutecoach.web.templating import in_words
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[Depends(require_fetch)])
 
@@ -166,7 +167,7 @@ def login(body: Credentials, request: Request, response: Response, db: Db) -> An
     try:
         person, token = login_person(db, request, body.email, body.password)
     except InvalidField as wrong:
-        raise HTTPException(401, str(wrong)) from None
+        raise HTTPException(401, in_words(wrong)) from None
     set_session_cookie(request, response, token)
     return me_dict(person)
 

@@ -30,7 +30,7 @@ from glutecoach.store import throttle
 from glutecoach.store.web_sessions import purge_expired
 from glutecoach.web.deps import CSRF_COOKIE, NotSignedIn
 from glutecoach.web.settings import Settings
-from glutecoach.web.templating import STATIC_DIR, render
+from glutecoach.web.templating import STATIC_DIR, in_words, render
 
 
 def _open_database(settings: Settings) -> Database:
@@ -62,7 +62,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def bad_input(request: Request, exc: InputError) -> Response:
         field = getattr(exc, "field", None)
         if _wants_page(request):
-            return render(request, "error.html", {"message": str(exc)}, status_code=422)
+            return render(request, "error.html", {"message": in_words(exc)}, status_code=422)
         return JSONResponse({"detail": str(exc), "field": field}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
@@ -83,7 +83,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             for e in errors
         ]
         if _wants_page(request):
-            return render(request, "error.html", {"message": "; ".join(reasons)}, 422)
+            return render(request, "error.html", {"message": in_words(exc)}, 422)
         detail = [
             {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
             for e in errors

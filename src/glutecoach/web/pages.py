@@ -43,7 +43,7 @@ from glutecoach.web.deps import (
     time_zones,
 )
 from glutecoach.web.progress import progress_dict
-from glutecoach.web.templating import render
+from glutecoach.web.templating import in_words, render
 
 router = APIRouter(include_in_schema=False)
 Csrf = Depends(check_csrf)
@@ -89,7 +89,7 @@ def login_submit(
     try:
         person, token = login_person(db, request, email, password)
     except InvalidField as wrong:
-        return render(request, "login.html", {"error": str(wrong), "email": email,
+        return render(request, "login.html", {"error": in_words(wrong), "email": email,
                                               "next": _safe_next(next)}, status_code=401)
     target = _safe_next(next)
     response = _see_other(home_for(person) if target == "/" else target)
@@ -114,7 +114,8 @@ def signup_submit(
         _person, token = register_person(db, request, email, password, name, timezone or "UTC")
     except InputError as bad:
         db.rollback()
-        return render(request, "signup.html", {"error": str(bad), "email": email, "name": name},
+        return render(request, "signup.html", {"error": in_words(bad), "email": email,
+                                               "name": name, "timezone": timezone},
                       status_code=422)
     response = _see_other("/screening")
     set_session_cookie(request, response, token)
@@ -167,7 +168,7 @@ async def screening_submit(request: Request, user: Patient, db: Db) -> Response:
     except InputError as bad:
         db.rollback()
         return render(request, "screening.html",
-                      {"q": questions(), "error": str(bad), "values": dict(form)},
+                      {"q": questions(), "error": in_words(bad), "values": dict(form)},
                       status_code=422)
     return render(request, "screening_result.html", {"s": result})
 
@@ -197,7 +198,7 @@ def set_submit(
         log_manual_set(db, user, body)
     except (InputError, ValueError) as bad:
         db.rollback()
-        return render(request, "error.html", {"message": _reason(bad)}, status_code=422)
+        return render(request, "error.html", {"message": in_words(bad)}, status_code=422)
     return _see_other("/today?logged=" + quote(exercise))
 
 
@@ -210,14 +211,6 @@ def _pain_field(text: str, name: str) -> int | None:
     except ValueError:
         raise InvalidField(name, f"must be a whole number 0-10, got {text!r}") from None
     return service.check_pain(value, name)
-
-
-def _reason(error: Exception) -> str:
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        return "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}"
-                         for e in errors())
-    return str(error)
 
 
 # --- upload and analyses ---------------------------------------------------------------------
@@ -238,16 +231,17 @@ async def upload_submit(
     pain_after: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
     limit = request.app.state.settings.max_upload_bytes // (1024 * 1024)
+    typed = {"keep": keep == "1", "pain_before": pain_before, "pain_after": pain_after}
     try:
         before = _pain_field(pain_before, "pain_before")
         after = _pain_field(pain_after, "pain_after")
         job = await create_job(request, db, user, file, keep == "1", before, after)
     except ValueError as bad:
-        return render(request, "upload.html", {"limit_mb": limit, "error": _reason(bad)},
-                      status_code=422)
+        return render(request, "upload.html", {"limit_mb": limit, "error": in_words(bad),
+                                               "typed": typed}, status_code=422)
     except HTTPException as too_big:
-        return render(request, "upload.html", {"limit_mb": limit, "error": too_big.detail},
-                      status_code=too_big.status_code)
+        return render(request, "upload.html", {"limit_mb": limit, "error": too_big.detail,
+                                               "typed": typed}, status_code=too_big.status_code)
     return _see_other(f"/analyses/{job.id}")
 
 
@@ -292,7 +286,7 @@ def pain_submit(
     except InputError as bad:
         db.rollback()
         entries = list(reversed(user.pain_entries))[:30]
-        return render(request, "pain.html", {"entries": entries, "error": str(bad)},
+        return render(request, "pain.html", {"entries": entries, "error": in_words(bad)},
                       status_code=422)
     return _see_other("/pain?saved=1")
 
@@ -307,11 +301,12 @@ def progress_page(request: Request, user: Patient, db: Db) -> Response:
 
 
 def _account(request: Request, user: Person, db: Db, error: str | None = None,
-             status_code: int = 200) -> Response:
+             status_code: int = 200, typed_name: str | None = None) -> Response:
     clinicians = appt.clinicians(db)
     return render(request, "account.html", {
-        "zones": sorted(time_zones()), "clinicians": clinicians,
-        "current": user.clinician_id, "error": error}, status_code=status_code)
+        "zones": sorted(time_zones()), "clinicians": clinicians, "current": user.clinician_id,
+        "error": error, "name": user.name if typed_name is None else typed_name},
+        status_code=status_code)
 
 
 @router.get("/account")
@@ -330,7 +325,7 @@ def password_submit(
         api_account.change_password(db, request, response, user, current_password, new_password)
     except InputError as bad:
         db.rollback()
-        return _account(request, user, db, str(bad), 422)
+        return _account(request, user, db, in_words(bad), 422)
     return response
 
 
@@ -351,7 +346,7 @@ def delete_submit(
         api_account.delete_account(db, request, user, password)
     except InputError as bad:
         db.rollback()
-        return _account(request, user, db, str(bad), 422)
+        return _account(request, user, db, in_words(bad), 422)
     response = _see_other("/?deleted=1")
     clear_session_cookie(response)
     return response
@@ -365,7 +360,7 @@ def reset_page(request: Request, token: str, db: Db) -> Response:
     try:
         accounts.reset_for(db, token)
     except InputError as bad:
-        return render(request, "reset.html", {"error": str(bad), "spent": True}, 410)
+        return render(request, "reset.html", {"error": in_words(bad), "spent": True}, 410)
     return render(request, "reset.html", {"token": token})
 
 
@@ -378,7 +373,7 @@ def reset_submit(
         db.commit()
     except InputError as bad:
         db.rollback()
-        return render(request, "reset.html", {"token": token, "error": str(bad)}, 422)
+        return render(request, "reset.html", {"token": token, "error": in_words(bad)}, 422)
     return _see_other("/login?reset=1")
 
 
@@ -417,7 +412,7 @@ def account_submit(
         db.commit()
     except InputError as bad:
         db.rollback()
-        return _account(request, user, db, str(bad), 422)
+        return _account(request, user, db, in_words(bad), 422, typed_name=name)
     return _see_other("/account?saved=1")
 
 

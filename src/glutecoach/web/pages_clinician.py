@@ -27,7 +27,7 @@ from glutecoach.web.api_clinician import (
 )
 from glutecoach.web.deps import Clinician, Db, Note, RecordId, check_csrf
 from glutecoach.web.pages import cancelled_shown
-from glutecoach.web.templating import render
+from glutecoach.web.templating import in_words, render
 
 router = APIRouter(prefix="/clinic", include_in_schema=False)
 Csrf = Depends(check_csrf)
@@ -108,7 +108,7 @@ def availability_submit(
         db.rollback()
         typed = {"weekday": weekday, "start_time": start_time.strftime("%H:%M"),
                  "end_time": end_time.strftime("%H:%M"), "slot_minutes": slot_minutes}
-        return _availability_page(request, user, db, str(bad), 422, typed)
+        return _availability_page(request, user, db, in_words(bad), 422, typed)
     return RedirectResponse("/clinic/availability?saved=1", status_code=303)
 
 
