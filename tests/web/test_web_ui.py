@@ -8,7 +8,7 @@ import re
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from glutecoach.web.testing import FETCH, PASSWORD, Users, csrf_from
+from glutecoach.web.testing import FETCH, SCREEN_OK, Users, csrf_from
 
 
 def test_api_docs_work_offline(app: FastAPI) -> None:
@@ -93,7 +93,8 @@ def test_plurals(app: FastAPI, users: Users) -> None:
     assert "next 1 week<" in doc.get("/clinic/calendar?weeks=1").text
     pat = users.patient()
     users.link(pat, doc)
-    pat.post("/api/sets", json={"exercise": "glute_bridge", "reps": 5})
+    assert pat.post("/api/screenings", json=SCREEN_OK).status_code == 201
+    assert pat.post("/api/sets", json={"exercise": "glute_bridge", "reps": 5}).status_code == 201
     assert "(1 day)" in doc.get("/clinic").text
 
 

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from browser_support import DESKTOP, PHONE, api_register, shot, unique_email, wait_until
 
+from glutecoach.web.testing import SCREEN_OK
+
 PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
 TRUE_REPS = 5  # videos/truth.csv: side_bodyweight_5reps.mp4
@@ -177,6 +179,9 @@ def test_counter_and_cue_stay_on_screen_at_laptop_sizes(
     """Someone 2-3 m from a laptop must read the count and cue without scrolling."""
     page = new_page(size)
     api_register(page, unique_email("livelaptop"))
+    screened = page.request.post("/api/screenings", data=SCREEN_OK,
+                                 headers={"X-Requested-With": "fetch"})
+    assert screened.ok, screened.text()
     page.goto("/live")
     page.get_by_role("button", name="Start").click()
     wait_until(page, "document.body.dataset.liveFrames > 3", timeout=60_000)
