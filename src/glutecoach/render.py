@@ -7,6 +7,7 @@ OpenCV (already installed by MediaPipe) and encoded by PyAV's bundled FFmpeg.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -58,9 +59,14 @@ def write_csv(seq: PoseSequence, out: Path) -> None:
                         for i, v in enumerate(row)])
 
 
-def write_annotated_video(video: Path, seq: PoseSequence, result: AnalysisResult, out: Path) -> None:
-    """Skeleton, knee angle, rep counter and the current cue drawn over the original video."""
+def write_annotated_video(
+    video: Path, seq: PoseSequence, result: AnalysisResult, out: Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Skeleton, knee angle, rep counter and the current cue drawn over the original video;
+    ``progress(frames_done, frames_total)`` after each frame (the web's progress bar)."""
     xy = compute_signals(seq).xy
+    total = max(result.source.frames or 0, len(xy), 1)
     fps = result.source.fps or 30.0
     with av.open(str(out), mode="w") as container:
         stream = None
@@ -77,6 +83,8 @@ def write_annotated_video(video: Path, seq: PoseSequence, result: AnalysisResult
             img = img[: stream.height, : stream.width]
             for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
                 container.mux(packet)
+            if progress is not None:
+                progress(frame.index + 1, total)
         if stream is not None:
             for packet in stream.encode():
                 container.mux(packet)

@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from glutecoach.web.app import create_app
+from glutecoach.web.jobs import POSE_SHARE
 from glutecoach.web.settings import Settings
 from glutecoach.web.testing import SCREEN_OK, Users, csrf_from
 
@@ -18,13 +19,15 @@ CLIP = "side_bodyweight_5reps.mp4"  # truth.csv: 5 squats, side view
 
 def _wait(client, job_id: int, timeout_s: float = 180) -> dict:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout_s
-    seen = set()
+    seen, progress = set(), []
     while time.monotonic() < deadline:
         job = client.get(f"/api/analyses/{job_id}").json()
         seen.add(job["status"])
         assert 0.0 <= job["progress"] <= 1.0
+        if job["status"] == "running":
+            progress.append(job["progress"])
         if job["status"] in ("done", "failed"):
-            job["seen"] = seen
+            job["seen"], job["progress_seen"] = seen, progress
             return job
         time.sleep(0.25)
     raise AssertionError(f"analysis {job_id} still {job['status']} after {timeout_s} s")
@@ -42,6 +45,10 @@ def test_upload_analyse_result_page_and_log(app: FastAPI, users: Users, videos: 
     assert r.json()["status"] == "queued"
     job = _wait(pat, r.json()["id"])
     assert job["status"] == "done", job["error"]
+    # The bar moves through the whole analysis: the pose model, then drawing the video.
+    seen = job["progress_seen"]
+    assert seen == sorted(seen), seen
+    assert any(0 < p < POSE_SHARE for p in seen) and any(POSE_SHARE < p < 1 for p in seen), seen
     result = job["result"]
     assert result["schema"] == "glutecoach.analysis/1"
     assert result["squat_detected"] and result["rep_count"] == 5
