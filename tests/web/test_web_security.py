@@ -5,6 +5,7 @@ sign-up and booking caps, and text that cannot spoof direction."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import timedelta
 
 import pytest
@@ -239,3 +240,21 @@ def test_text_is_normalised_and_checked_on_every_path(app: FastAPI, users: Users
 
     with pytest.raises(InvalidField, match="text-direction"), app.state.db.session_scope() as s:
         service.create_person(s, "cli@example.com", "Mal\u202elory")
+
+
+def test_throttled_sign_in_form_keeps_the_email_and_says_how_long(app: FastAPI,
+                                                                   users: Users) -> None:
+    from glutecoach.web.testing import csrf_from
+
+    users.patient("form@example.com")
+    with TestClient(app) as c:
+        token = csrf_from(c.get("/login").text)
+        for _ in range(3):
+            c.post("/login", data={"email": "form@example.com", "password": "nope-nope",
+                                   "csrf_token": token})
+        time_passes(app, -5)  # the last failure "just now", however slow this machine is
+        r = c.post("/login", data={"email": "form@example.com", "password": PASSWORD,
+                                   "csrf_token": token})
+        assert r.status_code == 429
+        assert re.search(r"Please wait [56] seconds and try again\.", r.text), r.text
+        assert 'value="form@example.com"' in r.text and 'id="password"' in r.text

@@ -91,6 +91,10 @@ def login_submit(
     except InvalidField as wrong:
         return render(request, "login.html", {"error": in_words(wrong), "email": email,
                                               "next": _safe_next(next)}, status_code=401)
+    except HTTPException as wait:  # throttled: the form stays, with how long to wait
+        return render(request, "login.html", {"error": wait.detail, "email": email,
+                                              "next": _safe_next(next)},
+                      status_code=wait.status_code)
     target = _safe_next(next)
     response = _see_other(home_for(person) if target == "/" else target)
     set_session_cookie(request, response, token)
@@ -112,11 +116,13 @@ def signup_submit(
 ) -> Response:
     try:
         _person, token = register_person(db, request, email, password, name, timezone or "UTC")
-    except InputError as bad:
+    except (InputError, HTTPException) as bad:
         db.rollback()
-        return render(request, "signup.html", {"error": in_words(bad), "email": email,
+        status = bad.status_code if isinstance(bad, HTTPException) else 422
+        message = bad.detail if isinstance(bad, HTTPException) else in_words(bad)
+        return render(request, "signup.html", {"error": message, "email": email,
                                                "name": name, "timezone": timezone},
-                      status_code=422)
+                      status_code=status)
     response = _see_other("/screening")
     set_session_cookie(request, response, token)
     return response
