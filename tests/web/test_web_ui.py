@@ -85,10 +85,6 @@ def test_forms_keep_what_was_typed_after_an_error(app: FastAPI, users: Users) ->
 
 
 def test_plurals(app: FastAPI, users: Users) -> None:
-    from glutecoach.web.templating import plural
-
-    assert [plural(n, "day") for n in (0, 1, 2)] == ["0 days", "1 day", "2 days"]
-    assert plural(1, "person", "people") == "1 person" and plural(3, "person", "people") == "3 people"
     doc = users.clinician()
     assert "next 1 week<" in doc.get("/clinic/calendar?weeks=1").text
     pat = users.patient()
@@ -96,6 +92,10 @@ def test_plurals(app: FastAPI, users: Users) -> None:
     assert pat.post("/api/screenings", json=SCREEN_OK).status_code == 201
     assert pat.post("/api/sets", json={"exercise": "glute_bridge", "reps": 5}).status_code == 201
     assert "(1 day)" in doc.get("/clinic").text
+    from glutecoach.web.templating import plural
+
+    assert [plural(n, "day") for n in (0, 1, 2)] == ["0 days", "1 day", "2 days"]
+    assert plural(1, "person", "people") == "1 person" and plural(3, "person", "people") == "3 people"
 
 
 def test_analyses_list_shows_date_and_reps(app: FastAPI, users: Users) -> None:
