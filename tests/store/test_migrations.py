@@ -121,3 +121,34 @@ def test_upgrade_from_0001_keeps_data_and_backfills_questionnaires(db_url: str) 
         assert questionnaire.taken_at == taken
         assert session.get(Screening, 1).taken_at == taken  # type: ignore[union-attr]
     db.dispose()
+
+
+def test_upgrade_stops_on_overlapping_appointments_without_changing_them(db_url: str) -> None:
+    """Revision 0005 forbids overlapping bookings; overlaps made before it are named, not
+    silently cancelled, and the upgrade can run again once one of each pair is cancelled."""
+    import pytest
+
+    engine = make_engine(db_url)
+    upgrade(engine, "0003")
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    people, appointments = meta.tables["people"], meta.tables["appointments"]
+    at = datetime(2030, 1, 7, 9, 0, tzinfo=timezone.utc)
+    with engine.begin() as conn:
+        conn.execute(people.insert().values(id=1, email="doc@example.org", name="Doc",
+                                            role="clinician", timezone="UTC", created_at=at))
+        for id_, minutes in ((1, 0), (2, 20)):
+            start = at.replace(minute=minutes)
+            conn.execute(appointments.insert().values(
+                id=id_, clinician_id=1, start_utc=start, end_utc=start.replace(minute=minutes + 30),
+                status="booked", notes="", created_at=at))
+    with pytest.raises(RuntimeError, match=r"appointments overlap \(1/2\)"):
+        upgrade(engine)
+    assert current_revision(engine) == "0003"
+    with engine.begin() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM appointments WHERE status = 'booked'")
+                            ).scalar() == 2
+        conn.execute(sa.text("UPDATE appointments SET status = 'cancelled' WHERE id = 2"))
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+    engine.dispose()

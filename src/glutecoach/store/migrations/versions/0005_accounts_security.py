@@ -50,6 +50,9 @@ def _refuse_existing_overlaps() -> None:
 
 
 def upgrade() -> None:
+    # First, before any DDL: SQLite's driver commits DDL as it goes, so a refusal later would
+    # leave half a revision behind.
+    _refuse_existing_overlaps()
     op.create_table(
         "throttles",
         sa.Column("key", sa.String(64), nullable=False),
@@ -82,7 +85,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_password_resets_person_id", "password_resets", ["person_id"])
 
-    _refuse_existing_overlaps()
     if op.get_bind().dialect.name == "postgresql":
         # In public, so it outlives any one schema (tests give each database its own schema).
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public")
