@@ -206,7 +206,8 @@ def test_overlapping_availability_windows_are_refused(users: Users) -> None:
     assert doc.post("/api/availability/weekly", json={
         "weekday": weekday, "start_time": "09:55", "end_time": "10:55"}).status_code == 201
     assert doc.post("/api/availability/weekly", json={
-        "weekday": (weekday + 1) % 7, "start_time": "09:30", "end_time": "10:00"}).status_code == 201
+        "weekday": (weekday + 1) % 7, "start_time": "09:30", "end_time": "10:00",
+    }).status_code == 201
 
 
 def test_overlapping_bookings_are_impossible_even_from_overlapping_windows(
@@ -242,7 +243,8 @@ def test_overlapping_bookings_are_impossible_even_from_overlapping_windows(
                               end_utc=base + timedelta(minutes=60)))
         # Cancelled ones do not count; adjacent ones do not overlap.
         s.add(Appointment(clinician_id=doc.me["id"], patient_id=bob.me["id"], status="cancelled",
-                          start_utc=base + timedelta(minutes=5), end_utc=base + timedelta(minutes=35)))
+                          start_utc=base + timedelta(minutes=5),
+                          end_utc=base + timedelta(minutes=35)))
         s.add(Appointment(clinician_id=doc.me["id"], patient_id=bob.me["id"],
                           start_utc=base + timedelta(minutes=45), end_utc=base + timedelta(minutes=60)))
 

@@ -229,7 +229,9 @@ def _window_slots(row: Availability, zone: ZoneInfo, first: date, last: date) ->
             for slot in _cut(start, end, row.slot_minutes or 30)]
 
 
-def _booked(session: Session, clinician_id: int, since: datetime) -> list[tuple[datetime, datetime]]:
+def _booked(
+    session: Session, clinician_id: int, since: datetime
+) -> list[tuple[datetime, datetime]]:
     return [(a.start_utc, a.end_utc) for a in session.scalars(
         select(Appointment).where(
             Appointment.clinician_id == clinician_id,

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, literal, select
+from sqlalchemy import case, delete, literal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -86,7 +86,3 @@ def purge(session: Session, older_than_s: float, *, now: datetime | None = None)
     result = session.execute(delete(Throttle).where(Throttle.last_at <= cutoff))
     return int(getattr(result, "rowcount", 0) or 0)
 
-
-def count(session: Session, key: str) -> int:
-    """Events counted for ``key`` in its current window (for tests and diagnostics)."""
-    return int(session.scalar(select(Throttle.count).where(Throttle.key == _digest(key))) or 0)

@@ -198,7 +198,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """For browsers and tools that ask for the icon at the conventional address."""
         return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
-    for module in (api_auth, api_account, api_patient, api_analyses, api_appointments, api_clinician):
+    for module in (api_auth, api_account, api_patient, api_analyses, api_appointments,
+                   api_clinician):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.include_router(pages_clinician.router)

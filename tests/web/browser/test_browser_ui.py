@@ -74,7 +74,8 @@ def test_cancelling_an_appointment_asks_and_shows_the_result(new_page: Any, serv
     assert made.ok, made.text()
     page = new_page(DESKTOP)
     api_register(page, unique_email("cancel"))
-    page.goto("/appointments?clinician_id=" + str(clinician.request.get("/api/auth/me").json()["id"]))
+    doc_id = clinician.request.get("/api/auth/me").json()["id"]
+    page.goto(f"/appointments?clinician_id={doc_id}")
     page.get_by_role("button", name="Book this time").click()
     assert "Booked" in page.locator("[role=status]").inner_text()
     cancel = page.get_by_role("link", name="Cancel the appointment on")
