@@ -16,7 +16,7 @@ from sqlalchemy import select
 from glutecoach.store.models import Throttle
 from glutecoach.web.app import create_app
 from glutecoach.web.settings import Settings
-from glutecoach.web.testing import FETCH, PASSWORD, Users
+from glutecoach.web.testing import FETCH, PASSWORD, SCREEN_OK, Users
 
 PROXY = ("10.0.0.2", 40000)
 
@@ -155,6 +155,7 @@ PATIENT_API = ("/api/auth/me", "/api/pain", "/api/plan", "/api/progress", "/api/
 
 def test_personal_pages_and_api_answers_are_never_cached(users: Users) -> None:
     pat = users.patient()
+    assert pat.post("/api/screenings", json=SCREEN_OK).status_code == 201  # opens every page
     doc = users.clinician()
     users.link(pat, doc)
     for path in PATIENT_PAGES + PATIENT_API:

@@ -62,6 +62,7 @@ def test_forms_keep_what_was_typed_after_an_error(app: FastAPI, users: Users) ->
         for value in ("typed@example.com", "Typed Name", "Europe/Paris"):
             assert f'value="{value}"' in r.text, value
     pat = users.patient()
+    assert pat.post("/api/screenings", json=SCREEN_OK).status_code == 201  # may upload
     token = csrf_from(pat.get("/account").text)
     r = pat.post("/account", data={"name": "New\u202eName", "timezone": "Europe/London",
                                    "csrf_token": token})
