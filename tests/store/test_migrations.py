@@ -19,6 +19,7 @@ HEAD_TABLES = {
     "appointments",
     "availability",
     "exercise_sets",
+    "known_devices",
     "pain_entries",
     "password_resets",
     "people",

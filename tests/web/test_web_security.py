@@ -65,6 +65,36 @@ def test_wrong_passwords_slow_the_next_try_but_never_lock_the_owner_out(
         assert login(c, "owner@example.com", PASSWORD) == 200
 
 
+def test_guessing_from_elsewhere_never_slows_the_owners_own_browser(app: FastAPI,
+                                                                   users: Users) -> None:
+    from glutecoach.store.models import KnownDevice
+
+    owner = users.patient("owner@example.com")  # signed up in this browser: a known device
+    assert owner.post("/api/auth/logout").status_code == 204  # the device cookie stays
+    with TestClient(app, headers=FETCH) as attacker:
+        assert [login(attacker, "owner@example.com", "guess-guess") for _ in range(3)] == [401] * 3
+        time_passes(app, -5)
+        assert login(attacker, "owner@example.com", PASSWORD) == 429  # the guesser waits ...
+    assert login(owner, "owner@example.com", PASSWORD) == 200  # ... the owner does not
+    # The owner's own typos are still throttled, on the device's own count.
+    assert [login(owner, "owner@example.com", "typo-typo") for _ in range(3)] == [401] * 3
+    time_passes(app, -5)
+    assert login(owner, "owner@example.com", PASSWORD) == 429
+    # Another account's device cookie gives no standing here.
+    other = users.patient("other@example.com", "Other")
+    time_passes(app, -5)
+    assert login(other, "owner@example.com", PASSWORD) == 429
+    # A new password forgets every device (their standing came from the old one).
+    time_passes(app, 3600)
+    assert login(owner, "owner@example.com", PASSWORD) == 200
+    r = owner.post("/api/auth/password", json={"current_password": PASSWORD,
+                                               "new_password": "violet anchor drizzle"})
+    assert r.status_code == 204
+    with app.state.db.session_scope() as s:
+        owners = s.scalars(select(KnownDevice.person_id)).all()
+        assert owner.me["id"] not in owners and other.me["id"] in owners
+
+
 def test_unknown_emails_answer_like_known_ones(app: FastAPI, users: Users) -> None:
     users.patient("known@example.com")
     with TestClient(app, headers=FETCH) as c:

@@ -33,6 +33,7 @@ from glutecoach.store.models import (
     WebSession,
 )
 from glutecoach.store.security import hash_password, verify_password
+from glutecoach.store.web_sessions import forget_devices
 
 RESET_HOURS = 24
 #: Export format name, versioned like the analysis JSON.
@@ -46,9 +47,11 @@ def _digest(token: str) -> str:
 
 
 def set_password(session: Session, person: Person, new_password: str) -> None:
-    """Store a new password (refused when weak) and sign out every device."""
+    """Store a new password (refused when weak), sign out every device and forget which
+    browsers were known (their standing came from the old password)."""
     person.password_hash = hash_password(new_password, user_inputs=(person.email, person.name))
     end_all_sessions(session, person)
+    forget_devices(session, person)
 
 
 def change_password(session: Session, person: Person, current: str, new_password: str) -> None:

@@ -374,6 +374,19 @@ class Throttle(Base):
     last_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
+class KnownDevice(Base):
+    """A browser that has signed in to this account before (a random token in a long-lived
+    cookie; only its SHA-256 is stored). Sign-in throttling counts its failures apart from
+    everyone else's, so guessing from elsewhere never slows the owner's own device."""
+
+    __tablename__ = "known_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
 class PasswordReset(Base):
     """A one-time password reset link a clinician issued (or that was emailed).
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.store.columns import utc_now
-from glutecoach.store.models import Person, WebSession
+from glutecoach.store.models import KnownDevice, Person, WebSession
 from glutecoach.store.security import dummy_hash, verify_password
 
 #: Longest cookie value accepted; anything longer is not one of ours.
@@ -61,6 +61,28 @@ def end_session(session: Session, token: str | None) -> None:
     if token and len(token) <= MAX_TOKEN_LENGTH:
         session.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
         session.flush()
+
+
+def remember_device(session: Session, person: Person) -> str:
+    """Mark this browser as one ``person`` signs in from; returns the token for its cookie."""
+    token = secrets.token_urlsafe(32)
+    session.add(KnownDevice(token_hash=_digest(token), person_id=person.id))
+    session.flush()
+    return token
+
+
+def device_owner(session: Session, token: str | None) -> int | None:
+    """The id of the person this device cookie belongs to, or None."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return session.scalar(select(KnownDevice.person_id).where(
+        KnownDevice.token_hash == _digest(token)))
+
+
+def forget_devices(session: Session, person: Person) -> None:
+    """After a password change or reset: no browser keeps its standing."""
+    session.execute(delete(KnownDevice).where(KnownDevice.person_id == person.id))
+    session.flush()
 
 
 def purge_expired(session: Session, *, now: datetime | None = None) -> int:

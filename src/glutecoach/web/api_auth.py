@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
 
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.store import service, throttle
 from glutecoach.store.models import Person
 from glutecoach.store.security import hash_password
-from glutecoach.store.web_sessions import authenticate, end_session, start_session
+from glutecoach.store.web_sessions import (
+    authenticate,
+    device_owner,
+    end_session,
+    remember_device,
+    start_session,
+)
 from glutecoach.web.deps import (
     ID_MAX,
     SESSION_COOKIE,
@@ -23,6 +30,10 @@ from glutecoach.web.deps import (
     time_zones,
 )
 from glutecoach.web.templating import in_words
+
+#: Long-lived HttpOnly cookie naming a browser that signed in to an account before.
+DEVICE_COOKIE = "glutecoach_device"
+DEVICE_DAYS = 365
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[Depends(require_fetch)])
 
@@ -80,8 +91,19 @@ def me_dict(person: Person) -> dict[str, Any]:
     }
 
 
-def set_session_cookie(request: Request, response: Response, token: str) -> None:
-    """HttpOnly (no script can read it) and SameSite=Lax (not sent on cross-site posts)."""
+class SignIn(NamedTuple):
+    """A successful sign-in: who, their session token, and a new device token (None when this
+    browser was already known for the account)."""
+
+    person: Person
+    token: str
+    device: str | None
+
+
+def set_session_cookie(request: Request, response: Response, token: str,
+                       device: str | None = None) -> None:
+    """HttpOnly (no script can read it) and SameSite=Lax (not sent on cross-site posts); the
+    device cookie, when given, lasts a year and survives signing out."""
     settings = request.app.state.settings
     response.set_cookie(
         SESSION_COOKIE,
@@ -92,6 +114,9 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
         secure=settings.secure_cookies,
         path="/",
     )
+    if device:
+        response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_DAYS * 86400, httponly=True,
+                            samesite="lax", secure=settings.secure_cookies, path="/")
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -99,8 +124,8 @@ def clear_session_cookie(response: Response) -> None:
 
 
 def register_person(db: Db, request: Request, email: str, password: str, name: str,
-                    timezone: str) -> tuple[Person, str]:
-    """Create a patient, sign them in and commit; returns the person and the session token.
+                    timezone: str) -> SignIn:
+    """Create a patient, sign them in (this browser becomes a known device) and commit.
     A client address makes at most ``Settings.signups_per_hour`` accounts (429 after)."""
     policy = throttle.Policy(request.app.state.settings.signups_per_hour, 3600)
     key = "signup:" + client_address(request)
@@ -114,20 +139,28 @@ def register_person(db: Db, request: Request, email: str, password: str, name: s
         password_hash=hash_password(password, user_inputs=(email, name)),
     )
     token = start_session(db, person, days=request.app.state.settings.session_days)
+    device = remember_device(db, person)
     throttle.record(db, key, policy)
     db.commit()
-    return person, token
+    return SignIn(person, token, device)
 
 
-def login_person(db: Db, request: Request, email: str, password: str) -> tuple[Person, str]:
+def login_person(db: Db, request: Request, email: str, password: str) -> SignIn:
     """Check the password, throttled in the database (shared by all server processes): each
     failure on an account past the first few doubles the wait before its next try (at most
     ``login_max_delay_s``), and an address with many failures waits for the window to end.
-    429 with ``Retry-After`` while waiting; :class:`InvalidField` (401) when wrong."""
+    A browser that signed in to this account before (its device cookie) is counted on its
+    own, so someone guessing from elsewhere never slows the owner down (OWASP's device
+    cookies). 429 with ``Retry-After`` while waiting; :class:`InvalidField` (401) when wrong."""
     account_policy, address_policy = _policies(request)
-    account = "account:" + email.strip().lower()
+    email = email.strip().lower()
+    device_cookie = request.cookies.get(DEVICE_COOKIE)
+    owner = device_owner(db, device_cookie)
+    own_device = owner is not None and owner == db.scalar(
+        select(Person.id).where(Person.email == email))
+    account = "account:" + email + (f":device:{device_cookie}" if own_device else "")
     address = "address:" + client_address(request)
-    wait = throttle.wait_s(db, address, address_policy)
+    wait = 0.0 if own_device else throttle.wait_s(db, address, address_policy)
     if wait:
         raise too_many(wait, "Sign-in is paused for this network after many unsuccessful "
                               "attempts.")
@@ -145,17 +178,18 @@ def login_person(db: Db, request: Request, email: str, password: str) -> tuple[P
         raise
     throttle.clear(db, account)
     token = start_session(db, person, days=request.app.state.settings.session_days)
+    device = None if own_device else remember_device(db, person)
     db.commit()
-    return person, token
+    return SignIn(person, token, device)
 
 
 @router.post("/register", status_code=201, response_model=Me,
              responses={422: {"description": "bad input, with the reason"}})
 def register(body: Registration, request: Request, response: Response, db: Db) -> dict[str, Any]:
     """Create a patient account and sign in."""
-    person, token = register_person(db, request, body.email, body.password, body.name,
-                                     body.timezone)
-    set_session_cookie(request, response, token)
+    person, token, device = register_person(db, request, body.email, body.password, body.name,
+                                             body.timezone)
+    set_session_cookie(request, response, token, device)
     return me_dict(person)
 
 
@@ -165,10 +199,10 @@ def register(body: Registration, request: Request, response: Response, db: Db) -
 def login(body: Credentials, request: Request, response: Response, db: Db) -> Any:
     """Sign in: sets the session cookie."""
     try:
-        person, token = login_person(db, request, body.email, body.password)
+        person, token, device = login_person(db, request, body.email, body.password)
     except InvalidField as wrong:
         raise HTTPException(401, in_words(wrong)) from None
-    set_session_cookie(request, response, token)
+    set_session_cookie(request, response, token, device)
     return me_dict(person)
 
 

@@ -87,7 +87,7 @@ def login_submit(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     try:
-        person, token = login_person(db, request, email, password)
+        person, token, device = login_person(db, request, email, password)
     except InvalidField as wrong:
         return render(request, "login.html", {"error": in_words(wrong), "email": email,
                                               "next": _safe_next(next)}, status_code=401)
@@ -97,7 +97,7 @@ def login_submit(
                       status_code=wait.status_code)
     target = _safe_next(next)
     response = _see_other(home_for(person) if target == "/" else target)
-    set_session_cookie(request, response, token)
+    set_session_cookie(request, response, token, device)
     return response
 
 
@@ -115,7 +115,8 @@ def signup_submit(
     timezone: Annotated[str, Form(max_length=64)] = "UTC",
 ) -> Response:
     try:
-        _person, token = register_person(db, request, email, password, name, timezone or "UTC")
+        _person, token, device = register_person(db, request, email, password, name,
+                                                 timezone or "UTC")
     except (InputError, HTTPException) as bad:
         db.rollback()
         status = bad.status_code if isinstance(bad, HTTPException) else 422
@@ -124,7 +125,7 @@ def signup_submit(
                                                "name": name, "timezone": timezone},
                       status_code=status)
     response = _see_other("/screening")
-    set_session_cookie(request, response, token)
+    set_session_cookie(request, response, token, device)
     return response
 
 

@@ -1,5 +1,5 @@
-"""Accounts and security: sign-in throttling shared by all server processes, password reset
-links, and no two live appointments of one clinician that overlap in time.
+"""Accounts and security: sign-in throttling shared by all server processes, the browsers an
+account signed in from, password reset links, and no two live appointments of one clinician that overlap in time.
 
 Overlap, not only an equal start, is refused by the database: on PostgreSQL an exclusion
 constraint (``btree_gist`` for the clinician's equality, ``tstzrange`` for the time overlap),
@@ -64,6 +64,21 @@ def upgrade() -> None:
     op.create_index("ix_throttles_last_at", "throttles", ["last_at"])
 
     op.create_table(
+        "known_devices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", utc(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], ondelete="CASCADE",
+            name="fk_known_devices_person_id_people",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_known_devices"),
+        sa.UniqueConstraint("token_hash", name="uq_known_devices_token_hash"),
+    )
+    op.create_index("ix_known_devices_person_id", "known_devices", ["person_id"])
+
+    op.create_table(
         "password_resets",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False),
@@ -110,5 +125,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER tr_appointments_no_overlap_{event}")
     op.drop_index("ix_password_resets_person_id", table_name="password_resets")
     op.drop_table("password_resets")
+    op.drop_index("ix_known_devices_person_id", table_name="known_devices")
+    op.drop_table("known_devices")
     op.drop_index("ix_throttles_last_at", table_name="throttles")
     op.drop_table("throttles")
