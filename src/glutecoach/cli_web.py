@@ -23,6 +23,10 @@ def serve(
     ray: Annotated[str | None, typer.Option(
         "--ray", help="Analyse uploads on a Ray cluster: an address (HOST:6379), 'auto' or "
                       "'local' (default: local worker processes).")] = None,
+    trusted_proxy: Annotated[list[str] | None, typer.Option(
+        "--trusted-proxy",
+        help="Address or network of a reverse proxy whose X-Forwarded-For names the client "
+             "(repeat for several; also GLUTECOACH_TRUSTED_PROXIES).")] = None,
 ) -> None:
     """Start the web app for patients and clinicians (http://HOST:PORT)."""
     import dataclasses
@@ -30,7 +34,7 @@ def serve(
     import uvicorn
 
     from glutecoach.web.app import create_app
-    from glutecoach.web.settings import Settings
+    from glutecoach.web.settings import Settings, proxy_list
 
     if not 0 < port < 65536:
         fail(f"--port must be 1-65535, got {port}")
@@ -41,6 +45,11 @@ def serve(
                                   "analysis_workers": workers}
     if ray:
         changes["ray_address"] = ray
+    if trusted_proxy:
+        try:
+            changes["trusted_proxies"] = proxy_list(trusted_proxy)
+        except ValueError as bad:
+            fail(f"--trusted-proxy: {bad}")
     if database_url:
         changes["database_url"] = database_url
     if media_dir:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from glutecoach.store.db import Database, alembic_config, current_revision, make_engine, upgrade
 from glutecoach.store.models import Base
@@ -18,24 +19,29 @@ HEAD_TABLES = {
     "appointments",
     "availability",
     "exercise_sets",
+    "known_devices",
     "pain_entries",
+    "password_resets",
     "people",
     "programmes",
     "questionnaires",
     "screenings",
     "sessions",
     "symptom_checks",
+    "throttles",
     "web_sessions",
 }
+#: The newest revision shipped (one head: the revisions form a single line).
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def test_empty_database_is_built_to_head(db_url: str) -> None:
     db = Database.open(db_url)
     assert set(db.table_names()) == HEAD_TABLES
-    assert current_revision(db.engine) == "0006"
+    assert current_revision(db.engine) == HEAD
     db.dispose()
     again = Database.open(db_url)  # opening twice is a no-op
-    assert current_revision(again.engine) == "0006"
+    assert current_revision(again.engine) == HEAD
     again.dispose()
 
 
@@ -104,7 +110,7 @@ def test_upgrade_from_0001_keeps_data_and_backfills_questionnaires(db_url: str) 
     engine.dispose()
 
     db = Database.open(db_url)  # upgrades 0001 -> head on open
-    assert current_revision(db.engine) == "0006"
+    assert current_revision(db.engine) == HEAD
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT email, name FROM people")).all() == [
             ("old@example.org", "Old Patient")
@@ -130,3 +136,34 @@ def test_upgrade_from_0001_keeps_data_and_backfills_questionnaires(db_url: str) 
         assert questionnaire.taken_at == taken
         assert session.get(Screening, 1).taken_at == taken  # type: ignore[union-attr]
     db.dispose()
+
+
+def test_upgrade_stops_on_overlapping_appointments_without_changing_them(db_url: str) -> None:
+    """Revision 0005 forbids overlapping bookings; overlaps made before it are named, not
+    silently cancelled, and the upgrade can run again once one of each pair is cancelled."""
+    import pytest
+
+    engine = make_engine(db_url)
+    upgrade(engine, "0003")
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    people, appointments = meta.tables["people"], meta.tables["appointments"]
+    at = datetime(2030, 1, 7, 9, 0, tzinfo=timezone.utc)
+    with engine.begin() as conn:
+        conn.execute(people.insert().values(id=1, email="doc@example.org", name="Doc",
+                                            role="clinician", timezone="UTC", created_at=at))
+        for id_, minutes in ((1, 0), (2, 20)):
+            start = at.replace(minute=minutes)
+            conn.execute(appointments.insert().values(
+                id=id_, clinician_id=1, start_utc=start, end_utc=start.replace(minute=minutes + 30),
+                status="booked", notes="", created_at=at))
+    with pytest.raises(RuntimeError, match=r"appointments overlap \(1/2\)"):
+        upgrade(engine)
+    assert current_revision(engine) == "0003"
+    with engine.begin() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM appointments WHERE status = 'booked'")
+                            ).scalar() == 2
+        conn.execute(sa.text("UPDATE appointments SET status = 'cancelled' WHERE id = 2"))
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+    engine.dispose()

@@ -6,11 +6,13 @@ import threading
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import IntegrityError
 
 from glutecoach.store import appointments as appt
-from glutecoach.store.models import Person
+from glutecoach.store.models import Appointment, Availability, Person
 from glutecoach.web.testing import FETCH, Users
 
 
@@ -177,3 +179,91 @@ def test_clinician_calendar_and_cancel_pages(users: Users) -> None:
     again = pat.post("/appointments", data={"csrf_token": token, "clinician_id": doc.me["id"],
                                             "start": start}, headers=FETCH)
     assert again.status_code in (409, 422)
+
+
+def _next_weekday(days: int = 2) -> tuple[int, str]:
+    """A weekday a few days ahead and its date (Europe/London, the clinician's zone)."""
+    day = (datetime.now(ZoneInfo("Europe/London")) + timedelta(days=days)).date()
+    return day.weekday(), day.isoformat()
+
+
+def test_overlapping_availability_windows_are_refused(users: Users) -> None:
+    doc = users.clinician()
+    weekday, day = _next_weekday()
+    ok = doc.post("/api/availability/weekly", json={
+        "weekday": weekday, "start_time": "09:10", "end_time": "09:55", "slot_minutes": 45})
+    assert ok.status_code == 201
+    for body in ({"weekday": weekday, "start_time": "09:30", "end_time": "10:00",
+                  "slot_minutes": 30},
+                 {"weekday": weekday, "start_time": "08:00", "end_time": "12:00"}):
+        r = doc.post("/api/availability/weekly", json=body)
+        assert r.status_code == 422 and "overlaps" in r.json()["detail"], body
+    # A one-off window on a day of the weekly one, in another offset, is compared in time.
+    r = doc.post("/api/availability", json={"start": f"{day}T10:30:00+02:00",
+                                            "end": f"{day}T11:30:00+02:00"})
+    assert r.status_code == 422 and "09:10-09:55" in r.json()["detail"]
+    # Touching windows and other days are fine.
+    assert doc.post("/api/availability/weekly", json={
+        "weekday": weekday, "start_time": "09:55", "end_time": "10:55"}).status_code == 201
+    assert doc.post("/api/availability/weekly", json={
+        "weekday": (weekday + 1) % 7, "start_time": "09:30", "end_time": "10:00",
+    }).status_code == 201
+
+
+def test_overlapping_bookings_are_impossible_even_from_overlapping_windows(
+    app: FastAPI, users: Users
+) -> None:
+    """Windows saved before overlaps were refused (inserted directly here) cut slots that
+    overlap: the database still lets only one of two overlapping bookings through."""
+    doc = users.clinician()
+    ann, bob = users.patient("ann@example.com", "Ann"), users.patient("bob@example.com", "Bob")
+    base = (datetime.now(timezone.utc) + timedelta(days=2)).replace(hour=9, minute=10, second=0,
+                                                                     microsecond=0)
+    with app.state.db.session_scope() as s:
+        s.add_all([Availability(clinician_id=doc.me["id"], kind="explicit", start_utc=base,
+                                end_utc=base + timedelta(minutes=45), slot_minutes=45),
+                   Availability(clinician_id=doc.me["id"], kind="explicit",
+                                start_utc=base + timedelta(minutes=20),
+                                end_utc=base + timedelta(minutes=50), slot_minutes=30)])
+    first = ann.post("/api/appointments", json={"clinician_id": doc.me["id"],
+                                                "start": base.isoformat()})
+    assert first.status_code == 201
+    # The overlapping slot is no longer offered ...
+    offered = {s["start"] for s in bob.get("/api/slots",
+                                           params={"clinician_id": doc.me["id"]}).json()}
+    later = (base + timedelta(minutes=20)).isoformat()
+    assert later not in offered
+    # ... and booking it anyway is refused by the database.
+    r = bob.post("/api/appointments", json={"clinician_id": doc.me["id"], "start": later})
+    assert r.status_code == 409
+    with app.state.db.session_scope() as s:
+        with pytest.raises(IntegrityError), s.begin_nested():
+            s.add(Appointment(clinician_id=doc.me["id"], patient_id=bob.me["id"],
+                              start_utc=base + timedelta(minutes=44),
+                              end_utc=base + timedelta(minutes=60)))
+        # Cancelled ones do not count; adjacent ones do not overlap.
+        s.add(Appointment(clinician_id=doc.me["id"], patient_id=bob.me["id"], status="cancelled",
+                          start_utc=base + timedelta(minutes=5),
+                          end_utc=base + timedelta(minutes=35)))
+        s.add(Appointment(clinician_id=doc.me["id"], patient_id=bob.me["id"],
+                          start_utc=base + timedelta(minutes=45), end_utc=base + timedelta(minutes=60)))
+
+
+def test_a_patient_holds_a_limited_number_of_future_bookings(users: Users) -> None:
+    doc = users.clinician()
+    pat = users.patient()
+    start, end = _tomorrow_window(4)
+    doc.post("/api/availability", json={"start": start, "end": end, "slot_minutes": 30})
+    slots = pat.get("/api/slots", params={"clinician_id": doc.me["id"]}).json()
+    codes = [pat.post("/api/appointments", json={"clinician_id": doc.me["id"],
+                                                 "start": s["start"]}).status_code
+             for s in slots[:appt.MAX_FUTURE_BOOKINGS + 1]]
+    assert codes == [201] * appt.MAX_FUTURE_BOOKINGS + [422]
+    last = pat.post("/api/appointments", json={"clinician_id": doc.me["id"],
+                                               "start": slots[-1]["start"]})
+    assert "upcoming appointments" in last.json()["detail"]
+    first = pat.get("/api/appointments").json()[0]
+    assert pat.delete(f"/api/appointments/{first['id']}").status_code == 200
+    r = pat.post("/api/appointments", json={"clinician_id": doc.me["id"],
+                                            "start": slots[-1]["start"]})
+    assert r.status_code == 201

@@ -48,8 +48,10 @@ def _database_url() -> str:
 
 APP = create_app(Settings(database_url=_database_url(), media_dir=_TMP / "media"))
 atexit.register(APP.state.db.dispose)  # runs before the schema is dropped (last in, first out)
-# Signing out would end the fuzzing session itself; it is covered by test_web_auth.
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(path="/api/auth/logout")
+# Signing out would end the fuzzing session itself; it is covered by test_web_auth and
+# test_web_account.
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(
+    path=["/api/auth/logout", "/api/auth/logout-all"])
 CLINICIAN_PREFIXES = ("/api/patients", "/api/availability")
 
 

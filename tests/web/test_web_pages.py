@@ -168,7 +168,7 @@ def test_plan_pain_sets_progress(users: Users) -> None:
     for bad in ("x", "11", "-1"):
         r = pat.post("/sets", data={"csrf_token": token, "exercise": key["code"], "reps": "10",
                                     "pain_after": bad})
-        assert r.status_code == 422 and "pain_after: must be a whole number 0-10" in r.text, bad
+        assert r.status_code == 422 and "The pain after must be a whole number 0-10" in r.text, bad
 
 
 @pytest.mark.parametrize("path", ["/api/nothing", "/nothing"])

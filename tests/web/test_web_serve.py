@@ -21,7 +21,8 @@ def test_serve_runs_the_app(web_db_url: str, tmp_path: Path) -> None:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "glutecoach.cli", "serve", "--port", str(port),
-         "--database-url", web_db_url, "--media-dir", str(tmp_path / "media")],
+         "--database-url", web_db_url, "--media-dir", str(tmp_path / "media"),
+         "--trusted-proxy", "127.0.0.1"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -57,3 +58,12 @@ def test_serve_rejects_a_bad_port() -> None:
     out = subprocess.run([sys.executable, "-m", "glutecoach.cli", "serve", "--port", "70000"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "port" in out.stderr
+
+
+def test_serve_refuses_a_trusted_proxy_that_is_not_an_address() -> None:
+    done = subprocess.run([sys.executable, "-m", "glutecoach.cli", "serve", "--trusted-proxy",
+                           "10.0.0.0/8", "--trusted-proxy", "proxy.local", "--port", "1"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("glutecoach: error: --trusted-proxy: not an IP address or "
+                                   "network: 'proxy.local'")

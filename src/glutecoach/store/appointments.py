@@ -5,10 +5,13 @@ so a 09:00 clinic stays at 09:00 across daylight-saving changes) or explicit (a 
 Each window is cut into slots of ``slot_minutes``. A slot is free when it is in the future and
 no live (not cancelled) appointment starts there.
 
-Double booking is prevented by the database, not by a check: ``uq_appointments_slot`` is a
-unique index on (clinician, start) over live appointments, so of two concurrent bookings of the
-same slot exactly one insert succeeds and the other raises :class:`SlotTaken`. Cancelling sets
-the status to ``cancelled``, which takes the row out of the index and frees the slot.
+Double booking is prevented by the database, not by a check: no two live appointments of one
+clinician may overlap in time (revision 0005: an exclusion constraint on PostgreSQL, triggers on
+SQLite, beside the unique index ``uq_appointments_slot`` on (clinician, start)), so of two
+concurrent bookings that overlap exactly one insert succeeds and the other raises
+:class:`SlotTaken`. Cancelling sets the status to ``cancelled``, which frees the time. A
+clinician's availability windows may not overlap either, and a patient holds at most
+:data:`MAX_FUTURE_BOOKINGS` future appointments.
 All times are aware datetimes in UTC. Functions flush; the caller commits.
 """
 
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,10 +34,13 @@ SLOT_MINUTES_MAX = 240
 MAX_WINDOW = timedelta(days=14)
 MAX_DAYS_AHEAD = 90
 MAX_WINDOWS_PER_CLINICIAN = 200
+#: Live appointments in the future one patient may hold at once (one account cannot fill a
+#: clinic's calendar).
+MAX_FUTURE_BOOKINGS = 4
 
 
 class SlotTaken(Exception):
-    """Someone else booked this slot first (the unique index refused the second booking)."""
+    """Someone else booked this time first (the database refused the overlapping booking)."""
 
 
 class NotFound(LookupError):
@@ -86,6 +92,56 @@ def _room_for_more(session: Session, clinician: Person) -> None:
                                            "delete old ones first")
 
 
+def _overlap(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _refuse_overlap(session: Session, clinician: Person, new: Availability) -> None:
+    """:class:`InvalidField` when ``new`` overlaps one of the clinician's windows at any time
+    (compared over the weeks a weekly window and an explicit one can share)."""
+    zone = _zone(clinician)
+    for old in list_availability(session, clinician):
+        if old.kind == new.kind == "weekly":
+            clash = old.weekday == new.weekday and _overlap(
+                (_on(date.min, old.start_time), _on(date.min, old.end_time)),
+                (_on(date.min, new.start_time), _on(date.min, new.end_time)))
+        else:
+            explicit = new if new.kind == "explicit" else old
+            assert explicit.start_utc is not None and explicit.end_utc is not None
+            first = explicit.start_utc.astimezone(zone).date() - timedelta(days=1)
+            last = explicit.end_utc.astimezone(zone).date() + timedelta(days=1)
+            clash = any(_overlap(a, b) for a in _occurrences(old, zone, first, last)
+                        for b in _occurrences(new, zone, first, last))
+        if clash:
+            raise InvalidField("availability", f"overlaps your window {describe(old, zone)}; "
+                                               "change or delete that one first")
+
+
+def _on(day: date, at: time | None) -> datetime:
+    assert at is not None
+    return datetime.combine(day, at, timezone.utc)
+
+
+def describe(row: Availability, zone: ZoneInfo) -> str:
+    """A window in words, in the clinician's time: "Monday 09:00-12:00"."""
+    if row.kind == "weekly":
+        assert row.start_time is not None and row.end_time is not None
+        day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+               "Sunday")[row.weekday or 0]
+        return f"{day} {row.start_time:%H:%M}-{row.end_time:%H:%M}"
+    assert row.start_utc is not None and row.end_utc is not None
+    return (f"{row.start_utc.astimezone(zone):%Y-%m-%d %H:%M}-"
+            f"{row.end_utc.astimezone(zone):%Y-%m-%d %H:%M}")
+
+
+def _add(session: Session, clinician: Person, row: Availability) -> Availability:
+    _room_for_more(session, clinician)
+    _refuse_overlap(session, clinician, row)
+    session.add(row)
+    session.flush()
+    return row
+
+
 def add_explicit(
     session: Session, clinician: Person, start: datetime, end: datetime, slot_minutes: int = 30
 ) -> Availability:
@@ -99,12 +155,9 @@ def add_explicit(
         raise InvalidField("end", "a window may span at most 14 days; use weekly availability")
     if end - start < timedelta(minutes=minutes):
         raise InvalidField("end", f"the window is shorter than one {minutes}-minute slot")
-    _room_for_more(session, clinician)
-    row = Availability(clinician_id=clinician.id, kind="explicit", start_utc=start, end_utc=end,
-                       slot_minutes=minutes)
-    session.add(row)
-    session.flush()
-    return row
+    return _add(session, clinician, Availability(
+        clinician_id=clinician.id, kind="explicit", start_utc=start, end_utc=end,
+        slot_minutes=minutes))
 
 
 def add_weekly(
@@ -122,12 +175,9 @@ def add_weekly(
     span = datetime.combine(date.min, end) - datetime.combine(date.min, start)
     if span < timedelta(minutes=minutes):
         raise InvalidField("end_time", f"the window is shorter than one {minutes}-minute slot")
-    _room_for_more(session, clinician)
-    row = Availability(clinician_id=clinician.id, kind="weekly", weekday=weekday,
-                       start_time=start, end_time=end, slot_minutes=minutes)
-    session.add(row)
-    session.flush()
-    return row
+    return _add(session, clinician, Availability(
+        clinician_id=clinician.id, kind="weekly", weekday=weekday, start_time=start, end_time=end,
+        slot_minutes=minutes))
 
 
 def list_availability(session: Session, clinician: Person) -> list[Availability]:
@@ -156,31 +206,39 @@ def _cut(start: datetime, end: datetime, minutes: int) -> list[Slot]:
     return slots
 
 
-def _window_slots(row: Availability, zone: ZoneInfo, first: date, last: date) -> list[Slot]:
-    minutes = row.slot_minutes or 30
+def _occurrences(
+    row: Availability, zone: ZoneInfo, first: date, last: date
+) -> list[tuple[datetime, datetime]]:
+    """The window's (start, end) times in UTC on the local days ``first``-``last``."""
     if row.kind == "explicit":
         assert row.start_utc is not None and row.end_utc is not None
-        return _cut(row.start_utc, row.end_utc, minutes)
+        return [(row.start_utc, row.end_utc)]
     assert row.start_time is not None and row.end_time is not None
-    slots: list[Slot] = []
+    found = []
     day = first
     while day <= last:
         if day.weekday() == row.weekday:
-            start = datetime.combine(day, row.start_time, zone).astimezone(timezone.utc)
-            end = datetime.combine(day, row.end_time, zone).astimezone(timezone.utc)
-            slots += _cut(start, end, minutes)
+            found.append((datetime.combine(day, row.start_time, zone).astimezone(timezone.utc),
+                          datetime.combine(day, row.end_time, zone).astimezone(timezone.utc)))
         day += timedelta(days=1)
-    return slots
+    return found
 
 
-def _booked_starts(session: Session, clinician_id: int, since: datetime) -> set[datetime]:
-    return set(session.scalars(
-        select(Appointment.start_utc).where(
+def _window_slots(row: Availability, zone: ZoneInfo, first: date, last: date) -> list[Slot]:
+    return [slot for start, end in _occurrences(row, zone, first, last)
+            for slot in _cut(start, end, row.slot_minutes or 30)]
+
+
+def _booked(
+    session: Session, clinician_id: int, since: datetime
+) -> list[tuple[datetime, datetime]]:
+    return [(a.start_utc, a.end_utc) for a in session.scalars(
+        select(Appointment).where(
             Appointment.clinician_id == clinician_id,
             Appointment.status != "cancelled",
-            Appointment.start_utc >= since,
+            Appointment.end_utc > since,
         )
-    ))
+    )]
 
 
 def all_slots(session: Session, clinician: Person, now: datetime, days: int) -> list[Slot]:
@@ -202,8 +260,9 @@ def free_slots(
 ) -> list[Slot]:
     """The clinician's bookable slots in the next ``days`` days (UTC, soonest first)."""
     now = now or datetime.now(timezone.utc)
-    booked = _booked_starts(session, clinician.id, now)
-    return [s for s in all_slots(session, clinician, now, days) if s.start not in booked]
+    booked = _booked(session, clinician.id, now)
+    return [s for s in all_slots(session, clinician, now, days)
+            if not any(_overlap((s.start, s.end), b) for b in booked)]
 
 
 def clinicians(session: Session) -> list[Person]:
@@ -234,6 +293,7 @@ def book(
         raise InvalidField("patient", "only patients book appointments")
     clinician = get_clinician(session, clinician_id)
     start = _utc(start, "start")
+    _room_for_booking(session, patient, now)
     horizon = max(1, min(MAX_DAYS_AHEAD, (start - now).days + 2))
     slot = next((s for s in all_slots(session, clinician, now, horizon) if s.start == start), None)
     if slot is None:
@@ -251,6 +311,18 @@ def book(
         patient.clinician_id = clinician.id
         session.flush()
     return row
+
+
+def _room_for_booking(session: Session, patient: Person, now: datetime) -> None:
+    # Lock the patient's row (PostgreSQL; SQLite has one writer) so two concurrent bookings
+    # cannot both pass the count.
+    session.execute(select(Person.id).where(Person.id == patient.id).with_for_update())
+    held = session.scalar(select(func.count()).select_from(Appointment).where(
+        Appointment.patient_id == patient.id, Appointment.status != "cancelled",
+        Appointment.start_utc > now))
+    if (held or 0) >= MAX_FUTURE_BOOKINGS:
+        raise InvalidField("start", f"you already have {held} upcoming appointments, the most "
+                                    "one can hold; cancel one to book another")
 
 
 def appointment_for(session: Session, person: Person, appointment_id: int) -> Appointment:

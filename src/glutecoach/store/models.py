@@ -27,9 +27,10 @@ from sqlalchemy import (
     Time,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from glutecoach.store.columns import JSONType, UTCDateTime, utc_now
+from glutecoach.store.text import clean_text
 
 # Named constraints make migrations reproducible across SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -95,6 +96,10 @@ class Person(Base):
         back_populates="person", cascade="all, delete-orphan", order_by="PainEntry.recorded_at"
     )
 
+    @validates("name", "email")
+    def _plain_text(self, key: str, value: str) -> str:
+        return clean_text(value, key)
+
 
 class Screening(Base):
     """The answers to the screening questions and what they meant."""
@@ -146,6 +151,10 @@ class Programme(Base):
 
     person: Mapped[Person] = relationship(back_populates="programmes")
 
+    @validates("reason")
+    def _plain_text(self, key: str, value: str) -> str:
+        return clean_text(value, key, multiline=True)
+
 
 class TrainingSession(Base):
     """A training session on one day, with the pain before and after it (0-10)."""
@@ -166,6 +175,10 @@ class TrainingSession(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
     person: Mapped[Person] = relationship(back_populates="sessions")
+
+    @validates("notes")
+    def _plain_text(self, key: str, value: str) -> str:
+        return clean_text(value, key, multiline=True)
     sets: Mapped[list[ExerciseSet]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="ExerciseSet.id"
     )
@@ -319,6 +332,10 @@ class Appointment(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
+    @validates("notes")
+    def _plain_text(self, key: str, value: str) -> str:
+        return clean_text(value, key, multiline=True)
+
 
 # --- Added by revision 0003 (web app) -----------------------------------------------------------
 
@@ -394,3 +411,52 @@ class SymptomCheck(Base):
     )
 
     screening: Mapped[Screening | None] = relationship()
+
+
+# --- Added by revision 0005 (accounts and security) --------------------------------------------
+
+
+class Throttle(Base):
+    """Recent failures (or sign-ups) for one throttling key, shared by every server process.
+
+    ``key`` is a SHA-256 of what is counted ("account:<email>", "address:<ip>",
+    "signup:<ip>"), so no email or address is stored in the clear. The count restarts when
+    ``first_at`` is older than the window; see :mod:`glutecoach.store.throttle`.
+    """
+
+    __tablename__ = "throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class KnownDevice(Base):
+    """A browser that has signed in to this account before (a random token in a long-lived
+    cookie; only its SHA-256 is stored). Sign-in throttling counts its failures apart from
+    everyone else's, so guessing from elsewhere never slows the owner's own device."""
+
+    __tablename__ = "known_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class PasswordReset(Base):
+    """A one-time password reset link a clinician issued (or that was emailed).
+
+    Only a SHA-256 of the link's random token is stored; using it or its expiry ends it.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

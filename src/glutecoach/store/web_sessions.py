@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.store.columns import utc_now
-from glutecoach.store.models import Person, WebSession
-from glutecoach.store.security import verify_password
+from glutecoach.store.models import KnownDevice, Person, WebSession
+from glutecoach.store.security import dummy_hash, verify_password
 
 #: Longest cookie value accepted; anything longer is not one of ours.
 MAX_TOKEN_LENGTH = 128
@@ -63,6 +63,28 @@ def end_session(session: Session, token: str | None) -> None:
         session.flush()
 
 
+def remember_device(session: Session, person: Person) -> str:
+    """Mark this browser as one ``person`` signs in from; returns the token for its cookie."""
+    token = secrets.token_urlsafe(32)
+    session.add(KnownDevice(token_hash=_digest(token), person_id=person.id))
+    session.flush()
+    return token
+
+
+def device_owner(session: Session, token: str | None) -> int | None:
+    """The id of the person this device cookie belongs to, or None."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return session.scalar(select(KnownDevice.person_id).where(
+        KnownDevice.token_hash == _digest(token)))
+
+
+def forget_devices(session: Session, person: Person) -> None:
+    """After a password change or reset: no browser keeps its standing."""
+    session.execute(delete(KnownDevice).where(KnownDevice.person_id == person.id))
+    session.flush()
+
+
 def purge_expired(session: Session, *, now: datetime | None = None) -> int:
     """Delete expired sign-ins; returns how many went."""
     result = session.execute(delete(WebSession).where(WebSession.expires_at <= (now or utc_now())))
@@ -70,21 +92,12 @@ def purge_expired(session: Session, *, now: datetime | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-#: Verified against when the email is unknown, so both cases take the same time.
-_DUMMY_HASH: str | None = None
-
-
 def authenticate(session: Session, email: str, password: str) -> Person:
     """The person with this email and password, else :class:`InvalidField` (same message
     whether the email or the password was wrong, and about the same time)."""
-    global _DUMMY_HASH
     person = session.scalar(select(Person).where(Person.email == email.strip().lower()))
     if person is None or person.password_hash is None:
-        if _DUMMY_HASH is None:
-            from glutecoach.store.security import hash_password
-
-            _DUMMY_HASH = hash_password("not-a-real-password")
-        verify_password(_DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         raise InvalidField("credentials", "email or password is wrong")
     if not verify_password(person.password_hash, password):
         raise InvalidField("credentials", "email or password is wrong")

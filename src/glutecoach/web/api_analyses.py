@@ -42,9 +42,12 @@ class JobOut(BaseModel):
     keep_video: bool = False
     created_at: str | None = None
     original_name: str = ""
+    reps: int | None = None
+    good_reps: int | None = None
 
 
 def job_dict(job: AnalysisJob, *, with_result: bool = True) -> dict[str, Any]:
+    summary = (job.result or {}).get("summary") or {}
     return {
         "id": job.id,
         "status": job.status,
@@ -55,6 +58,8 @@ def job_dict(job: AnalysisJob, *, with_result: bool = True) -> dict[str, Any]:
         "keep_video": job.keep_video,
         "created_at": job.created_at.isoformat() if job.created_at else None,
         "original_name": job.original_name,
+        "reps": summary.get("rep_count"),
+        "good_reps": summary.get("form_passing_reps"),
     }
 
 

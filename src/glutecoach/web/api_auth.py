@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
-from typing import Annotated, Any
+import math
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
 
 from glutecoach.coaching.errors import InvalidField
-from glutecoach.store import service
+from glutecoach.store import service, throttle
 from glutecoach.store.models import Person
 from glutecoach.store.security import hash_password
-from glutecoach.store.web_sessions import authenticate, end_session, start_session
+from glutecoach.store.web_sessions import (
+    authenticate,
+    device_owner,
+    end_session,
+    remember_device,
+    start_session,
+)
 from glutecoach.web.deps import (
     ID_MAX,
     SESSION_COOKIE,
@@ -24,52 +29,35 @@ from glutecoach.web.deps import (
     require_fetch,
     time_zones,
 )
+from glutecoach.web.templating import in_words
+
+#: Long-lived HttpOnly cookie naming a browser that signed in to an account before.
+DEVICE_COOKIE = "glutecoach_device"
+DEVICE_DAYS = 365
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[Depends(require_fetch)])
 
 
-class LoginLimiter:
-    """Failed sign-ins per key (email, client address) in a sliding window, in memory.
+def client_address(request: Request) -> str:
+    """The client's address: the peer, or the one a trusted proxy forwarded (the proxy headers
+    middleware in app.py rewrites the peer only for ``Settings.trusted_proxies``)."""
+    return request.client.host if request.client else "unknown"
 
-    In memory is enough for one server process (what ``glutecoach serve`` runs); a restart
-    forgets the counts, which only helps someone who can already restart the server.
-    """
 
-    #: A client address may try several accounts (a family on one home network).
-    ADDRESS_FACTOR = 4
+def _policies(request: Request) -> tuple[throttle.Policy, throttle.Policy]:
+    settings = request.app.state.settings
+    account = throttle.Policy(settings.login_free_failures, settings.login_window_s,
+                              max_delay_s=settings.login_max_delay_s)
+    address = throttle.Policy(settings.address_failures, settings.login_window_s)
+    return account, address
 
-    def __init__(self, limit: int, window_s: float) -> None:
-        self.limit, self.window_s = limit, window_s
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._failures[key]
-        while q and q[0] <= now - self.window_s:
-            q.popleft()
-        return q
-
-    def retry_after(self, keys: list[str]) -> int:
-        """Seconds until another try is allowed (0: allowed now)."""
-        now = time.monotonic()
-        with self._lock:
-            waits = [
-                int(q[0] + self.window_s - now) + 1
-                for k in keys
-                if len(q := self._recent(k, now))
-                >= self.limit * (self.ADDRESS_FACTOR if k.startswith("ip:") else 1)
-            ]
-        return max(waits, default=0)
-
-    def failed(self, keys: list[str]) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for k in keys:
-                self._recent(k, now).append(now)
-
-    def succeeded(self, email_key: str) -> None:
-        with self._lock:
-            self._failures.pop(email_key, None)
+def too_many(wait: float, what: str) -> HTTPException:
+    seconds = max(1, math.ceil(wait))
+    return HTTPException(
+        429, f"{what} Please wait {seconds} second{'' if seconds == 1 else 's'} and try again.",
+        headers={"Retry-After": str(seconds)},
+    )
 
 
 class Credentials(BaseModel):
@@ -103,8 +91,19 @@ def me_dict(person: Person) -> dict[str, Any]:
     }
 
 
-def set_session_cookie(request: Request, response: Response, token: str) -> None:
-    """HttpOnly (no script can read it) and SameSite=Lax (not sent on cross-site posts)."""
+class SignIn(NamedTuple):
+    """A successful sign-in: who, their session token, and a new device token (None when this
+    browser was already known for the account)."""
+
+    person: Person
+    token: str
+    device: str | None
+
+
+def set_session_cookie(request: Request, response: Response, token: str,
+                       device: str | None = None) -> None:
+    """HttpOnly (no script can read it) and SameSite=Lax (not sent on cross-site posts); the
+    device cookie, when given, lasts a year and survives signing out."""
     settings = request.app.state.settings
     response.set_cookie(
         SESSION_COOKIE,
@@ -115,6 +114,9 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
         secure=settings.secure_cookies,
         path="/",
     )
+    if device:
+        response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_DAYS * 86400, httponly=True,
+                            samesite="lax", secure=settings.secure_cookies, path="/")
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -122,48 +124,72 @@ def clear_session_cookie(response: Response) -> None:
 
 
 def register_person(db: Db, request: Request, email: str, password: str, name: str,
-                    timezone: str) -> tuple[Person, str]:
-    """Create a patient, sign them in and commit; returns the person and the session token."""
+                    timezone: str) -> SignIn:
+    """Create a patient, sign them in (this browser becomes a known device) and commit.
+    A client address makes at most ``Settings.signups_per_hour`` accounts (429 after)."""
+    policy = throttle.Policy(request.app.state.settings.signups_per_hour, 3600)
+    key = "signup:" + client_address(request)
+    wait = throttle.wait_s(db, key, policy)
+    if wait:
+        raise too_many(wait, "Many accounts were made from this network in the last hour.")
     if timezone not in time_zones():
         raise InvalidField("timezone", f"unknown time zone {timezone!r} (e.g. Europe/London)")
     person = service.create_person(
-        db, email, name, role="patient", password_hash=hash_password(password), timezone=timezone
+        db, email, name, role="patient", timezone=timezone,
+        password_hash=hash_password(password, user_inputs=(email, name)),
     )
     token = start_session(db, person, days=request.app.state.settings.session_days)
+    device = remember_device(db, person)
+    throttle.record(db, key, policy)
     db.commit()
-    return person, token
+    return SignIn(person, token, device)
 
 
-def login_person(db: Db, request: Request, email: str, password: str) -> tuple[Person, str]:
-    """Check the password (rate-limited per email and per client address); 429 when over the
-    limit, :class:`InvalidField` (401 from the API) when wrong."""
-    limiter: LoginLimiter = request.app.state.login_limiter
-    email_key = "email:" + email.strip().lower()
-    keys = [email_key, "ip:" + (request.client.host if request.client else "?")]
-    wait = limiter.retry_after(keys)
+def login_person(db: Db, request: Request, email: str, password: str) -> SignIn:
+    """Check the password, throttled in the database (shared by all server processes): each
+    failure on an account past the first few doubles the wait before its next try (at most
+    ``login_max_delay_s``), and an address with many failures waits for the window to end.
+    A browser that signed in to this account before (its device cookie) is counted on its
+    own, so someone guessing from elsewhere never slows the owner down (OWASP's device
+    cookies). 429 with ``Retry-After`` while waiting; :class:`InvalidField` (401) when wrong."""
+    account_policy, address_policy = _policies(request)
+    email = email.strip().lower()
+    device_cookie = request.cookies.get(DEVICE_COOKIE)
+    owner = device_owner(db, device_cookie)
+    own_device = owner is not None and owner == db.scalar(
+        select(Person.id).where(Person.email == email))
+    account = "account:" + email + (f":device:{device_cookie}" if own_device else "")
+    address = "address:" + client_address(request)
+    wait = 0.0 if own_device else throttle.wait_s(db, address, address_policy)
     if wait:
-        raise HTTPException(
-            429, f"too many failed sign-ins; try again in {wait} s",
-            headers={"Retry-After": str(wait)},
-        )
+        raise too_many(wait, "Sign-in is paused for this network after many unsuccessful "
+                              "attempts.")
+    wait = throttle.wait_s(db, account, account_policy)
+    if wait:
+        raise too_many(wait, "For this account's safety, sign-in pauses briefly after "
+                              "unsuccessful attempts.")
     try:
         person = authenticate(db, email, password)
     except InvalidField:
-        limiter.failed(keys)
+        db.rollback()
+        throttle.record(db, account, account_policy)
+        throttle.record(db, address, address_policy)
+        db.commit()
         raise
-    limiter.succeeded(email_key)
+    throttle.clear(db, account)
     token = start_session(db, person, days=request.app.state.settings.session_days)
+    device = None if own_device else remember_device(db, person)
     db.commit()
-    return person, token
+    return SignIn(person, token, device)
 
 
 @router.post("/register", status_code=201, response_model=Me,
              responses={422: {"description": "bad input, with the reason"}})
 def register(body: Registration, request: Request, response: Response, db: Db) -> dict[str, Any]:
     """Create a patient account and sign in."""
-    person, token = register_person(db, request, body.email, body.password, body.name,
-                                     body.timezone)
-    set_session_cookie(request, response, token)
+    person, token, device = register_person(db, request, body.email, body.password, body.name,
+                                             body.timezone)
+    set_session_cookie(request, response, token, device)
     return me_dict(person)
 
 
@@ -173,10 +199,10 @@ def register(body: Registration, request: Request, response: Response, db: Db) -
 def login(body: Credentials, request: Request, response: Response, db: Db) -> Any:
     """Sign in: sets the session cookie."""
     try:
-        person, token = login_person(db, request, body.email, body.password)
+        person, token, device = login_person(db, request, body.email, body.password)
     except InvalidField as wrong:
-        raise HTTPException(401, str(wrong)) from None
-    set_session_cookie(request, response, token)
+        raise HTTPException(401, in_words(wrong)) from None
+    set_session_cookie(request, response, token, device)
     return me_dict(person)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,10 +14,11 @@ from glutecoach.coaching.progress import ProgressData
 from glutecoach.store import clinic, service
 from glutecoach.store.appointments import NotFound, appointments_of
 from glutecoach.store.models import Person
+from glutecoach.web.api_account import issue_reset_link
 from glutecoach.web.api_analyses import job_dict
 from glutecoach.web.api_appointments import appointment_dict
 from glutecoach.web.api_patient import PlotName
-from glutecoach.web.deps import Clinician, Db, RecordId, Text, require_fetch
+from glutecoach.web.deps import Clinician, Db, Note, RecordId, require_fetch
 from glutecoach.web.progress import (
     alerts,
     plot_png,
@@ -102,7 +103,7 @@ class ProgrammeIn(BaseModel):
     target_reps: int = Field(ge=1, le=50)
     sets: int = Field(ge=1, le=5)
     sessions_per_week: int = Field(ge=1, le=7)
-    reason: Text = Field(default="", max_length=500)
+    reason: Note = Field(default="", max_length=500)
 
 
 def set_programme(db: Db, user: Person, patient: Person, body: ProgrammeIn) -> dict[str, Any]:
@@ -155,6 +156,13 @@ def clear_latest(db: Db, user: Person, patient: Person, note: str) -> dict[str, 
     service.clear_screening(db, screening, user, note)
     db.commit()
     return screening_dict(screening)
+
+
+@router.post("/{patient_id}/reset-link", status_code=201)
+def reset_link(patient_id: RecordId, request: Request, user: Clinician, db: Db) -> dict[str, Any]:
+    """A one-time link (24 h) with which your patient sets a new password; emailed to them
+    too when the server sends email. Earlier links stop working."""
+    return issue_reset_link(db, request, user, own_patient(db, user, patient_id))
 
 
 @router.post("/{patient_id}/clear")

@@ -15,18 +15,22 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import make_url
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from swagger_ui_bundle import swagger_ui_path
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from glutecoach.errors import InputError
 from glutecoach.store.db import Database, database_url
+from glutecoach.store import throttle
 from glutecoach.store.web_sessions import purge_expired
 from glutecoach.web.deps import CSRF_COOKIE, NotSignedIn
 from glutecoach.web.settings import Settings
-from glutecoach.web.templating import STATIC_DIR, render
+from glutecoach.web.templating import STATIC_DIR, in_words, render
 
 
 def _open_database(settings: Settings) -> Database:
@@ -58,7 +62,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def bad_input(request: Request, exc: InputError) -> Response:
         field = getattr(exc, "field", None)
         if _wants_page(request):
-            return render(request, "error.html", {"message": str(exc)}, status_code=422)
+            return render(request, "error.html", {"message": in_words(exc)}, status_code=422)
         return JSONResponse({"detail": str(exc), "field": field}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
@@ -79,7 +83,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             for e in errors
         ]
         if _wants_page(request):
-            return render(request, "error.html", {"message": "; ".join(reasons)}, 422)
+            return render(request, "error.html", {"message": in_words(exc)}, 422)
         detail = [
             {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
             for e in errors
@@ -96,14 +100,16 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "media-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
     "form-action 'self'", "frame-ancestors 'none'",
 ])
-# FastAPI's own /docs and /redoc pages load Swagger UI and ReDoc from a CDN with inline script.
-FASTAPI_OWN_PAGES = ("/docs", "/redoc")
+# The API docs page (FastAPI's Swagger UI page) has an inline script; its files are served
+# from the swagger-ui-bundle package under /static/swagger, never from a CDN.
+FASTAPI_OWN_PAGES = ("/docs",)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A configured app. ``settings`` default to :meth:`Settings.from_env`; tests pass their
     own (a temporary media folder and a throwaway database URL)."""
     from glutecoach.web import (
+        api_account,
         api_analyses,
         api_appointments,
         api_auth,
@@ -124,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with db.session_scope() as s:
             purge_expired(s)
+            throttle.purge(s, older_than_s=max(settings.login_window_s, 3600))
         app.state.jobs.start()
         try:
             yield
@@ -135,13 +142,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         summary="Squat coaching for people with back and knee pain, and their clinic.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
     app.state.jobs = JobRunner(db, settings)
-    app.state.login_limiter = api_auth.LoginLimiter(
-        settings.login_failures, settings.login_window_s
-    )
     _install_error_handlers(app)
 
     @app.middleware("http")
@@ -161,14 +167,39 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 CSRF_COOKIE, token, httponly=True, samesite="strict",
                 secure=settings.secure_cookies, path="/",
             )
+        if not request.url.path.startswith("/static/"):
+            # Pages and API answers hold health data: never kept by the browser or a proxy,
+            # so Back after signing out shows nothing.
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if not request.url.path.startswith(FASTAPI_OWN_PAGES):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 
+    if settings.trusted_proxies:
+        # uvicorn's middleware: the client address from X-Forwarded-For, but only when the
+        # peer is one of our proxies (anyone else could write any address there).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (api_auth, api_patient, api_analyses, api_appointments, api_clinician):
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> Response:
+        """Swagger UI for the JSON API, working offline."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="glutecoach API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        """For browsers and tools that ask for the icon at the conventional address."""
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
+    for module in (api_auth, api_account, api_patient, api_analyses, api_appointments,
+                   api_clinician):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.include_router(pages_clinician.router)

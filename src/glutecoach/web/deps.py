@@ -14,7 +14,7 @@ import hmac
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Annotated
 from zoneinfo import available_timezones
 
@@ -22,8 +22,10 @@ from fastapi import Depends, HTTPException, Path, Request
 from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
+from glutecoach.coaching.errors import InvalidField
 from glutecoach.store.db import Database
 from glutecoach.store.models import Person
+from glutecoach.store.text import clean_text
 from glutecoach.store.web_sessions import person_for_token
 
 #: Name of the HttpOnly, SameSite=Lax cookie that carries the sign-in token.
@@ -43,14 +45,18 @@ ID_MAX = 2_147_483_647
 RecordId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
+def _plain(value: str, *, multiline: bool = False) -> str:
+    try:
+        return clean_text(value, "text", multiline=multiline)
+    except InvalidField as bad:
+        raise ValueError(bad.problem) from None
 
 
-#: A string that PostgreSQL can store (no NUL characters).
-Text = Annotated[str, AfterValidator(_no_nul)]
+#: One line of free text, in NFC, without control or text-direction characters
+#: (:func:`glutecoach.store.text.clean_text`; so also nothing PostgreSQL would refuse).
+Text = Annotated[str, AfterValidator(_plain)]
+#: The same, where line breaks are allowed (notes, reasons).
+Note = Annotated[str, AfterValidator(partial(_plain, multiline=True))]
 
 
 @cache

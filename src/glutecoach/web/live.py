@@ -23,6 +23,7 @@ sets running on this server, 1000 after the summary.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 import json
 import logging
 import math
@@ -66,7 +67,11 @@ MAX_LIVE_SETS = int(os.environ.get("GLUTECOACH_MAX_LIVE", "0") or 0) or max(2, o
 #: The header layout of a picture message: capture time in seconds.
 _HEADER = struct.Struct("<d")
 
+#: Live sets one person may run at once: one account cannot hold every place on the server.
+MAX_LIVE_PER_PERSON = 1
+
 _running = 0
+_running_by_person: Counter[int] = Counter()
 _running_lock = threading.Lock()
 
 
@@ -221,13 +226,16 @@ async def live_socket(ws: WebSocket) -> None:
         await ws.close(code=4403, reason=blocked[:120])  # the red-flag block
         return
     with _running_lock:
-        if _running >= MAX_LIVE_SETS:
-            busy = True
+        if _running_by_person[person_id] >= MAX_LIVE_PER_PERSON:
+            busy = "you already have a live set running (another tab or device); stop it first"
+        elif _running >= MAX_LIVE_SETS:
+            busy = "too many live sets on this server; try again soon"
         else:
-            busy = False
+            busy = ""
             _running += 1
+            _running_by_person[person_id] += 1
     if busy:
-        await ws.close(code=4429, reason="too many live sets on this server; try again soon")
+        await ws.close(code=4429, reason=busy)
         return
 
     loop = asyncio.get_running_loop()
@@ -354,3 +362,6 @@ async def live_socket(ws: WebSocket) -> None:
         executor.shutdown(wait=False)
         with _running_lock:
             _running -= 1
+            _running_by_person[person_id] -= 1
+            if not _running_by_person[person_id]:
+                del _running_by_person[person_id]

@@ -20,6 +20,8 @@ from glutecoach.store import appointments as appt
 from glutecoach.store import service
 from glutecoach.store.models import Person
 from glutecoach.store.web_sessions import end_session
+from glutecoach.store import accounts
+from glutecoach.web import api_account, mail
 from glutecoach.web import api_appointments as api_appt
 from glutecoach.web.api_analyses import create_job, job_dict, jobs_of, visible_job
 from glutecoach.web.api_auth import (
@@ -48,7 +50,7 @@ from glutecoach.web.deps import (
     time_zones,
 )
 from glutecoach.web.progress import progress_dict
-from glutecoach.web.templating import render
+from glutecoach.web.templating import in_words, render
 
 router = APIRouter(include_in_schema=False)
 Csrf = Depends(check_csrf)
@@ -92,13 +94,17 @@ def login_submit(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     try:
-        person, token = login_person(db, request, email, password)
+        person, token, device = login_person(db, request, email, password)
     except InvalidField as wrong:
-        return render(request, "login.html", {"error": str(wrong), "email": email,
+        return render(request, "login.html", {"error": in_words(wrong), "email": email,
                                               "next": _safe_next(next)}, status_code=401)
+    except HTTPException as wait:  # throttled: the form stays, with how long to wait
+        return render(request, "login.html", {"error": wait.detail, "email": email,
+                                              "next": _safe_next(next)},
+                      status_code=wait.status_code)
     target = _safe_next(next)
     response = _see_other(home_for(person) if target == "/" else target)
-    set_session_cookie(request, response, token)
+    set_session_cookie(request, response, token, device)
     return response
 
 
@@ -116,15 +122,17 @@ def signup_submit(
     timezone: Annotated[str, Form(max_length=64)] = "UTC",
 ) -> Response:
     try:
-        if "\x00" in email + name:
-            raise InvalidField("name", "must not contain NUL characters")
-        _person, token = register_person(db, request, email, password, name, timezone or "UTC")
-    except InputError as bad:
+        _person, token, device = register_person(db, request, email, password, name,
+                                                 timezone or "UTC")
+    except (InputError, HTTPException) as bad:
         db.rollback()
-        return render(request, "signup.html", {"error": str(bad), "email": email, "name": name},
-                      status_code=422)
+        status = bad.status_code if isinstance(bad, HTTPException) else 422
+        message = bad.detail if isinstance(bad, HTTPException) else in_words(bad)
+        return render(request, "signup.html", {"error": message, "email": email,
+                                               "name": name, "timezone": timezone},
+                      status_code=status)
     response = _see_other("/screening")
-    set_session_cookie(request, response, token)
+    set_session_cookie(request, response, token, device)
     return response
 
 
@@ -175,7 +183,7 @@ async def screening_submit(request: Request, user: Patient, db: Db) -> Response:
     except InputError as bad:
         db.rollback()
         return render(request, "screening.html",
-                      {"q": questions(), "error": str(bad), "values": dict(form)},
+                      {"q": questions(), "error": in_words(bad), "values": dict(form)},
                       status_code=422)
     return render(request, "screening_result.html", {"s": result})
 
@@ -215,7 +223,7 @@ def set_submit(
         log_manual_set(db, user, body)
     except (InputError, ValueError) as bad:
         db.rollback()
-        return render(request, "error.html", {"message": _reason(bad)}, status_code=422)
+        return render(request, "error.html", {"message": in_words(bad)}, status_code=422)
     return _see_other("/today?logged=" + quote(exercise))
 
 
@@ -228,14 +236,6 @@ def _pain_field(text: str, name: str) -> int | None:
     except ValueError:
         raise InvalidField(name, f"must be a whole number 0-10, got {text!r}") from None
     return service.check_pain(value, name)
-
-
-def _reason(error: Exception) -> str:
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        return "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}"
-                         for e in errors())
-    return str(error)
 
 
 # --- upload and analyses ---------------------------------------------------------------------
@@ -256,16 +256,17 @@ async def upload_submit(
     pain_after: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
     limit = request.app.state.settings.max_upload_bytes // (1024 * 1024)
+    typed = {"keep": keep == "1", "pain_before": pain_before, "pain_after": pain_after}
     try:
         before = _pain_field(pain_before, "pain_before")
         after = _pain_field(pain_after, "pain_after")
         job = await create_job(request, db, user, file, keep == "1", before, after)
     except ValueError as bad:
-        return render(request, "upload.html", {"limit_mb": limit, "error": _reason(bad)},
-                      status_code=422)
+        return render(request, "upload.html", {"limit_mb": limit, "error": in_words(bad),
+                                               "typed": typed}, status_code=422)
     except HTTPException as too_big:
-        return render(request, "upload.html", {"limit_mb": limit, "error": too_big.detail},
-                      status_code=too_big.status_code)
+        return render(request, "upload.html", {"limit_mb": limit, "error": too_big.detail,
+                                               "typed": typed}, status_code=too_big.status_code)
     return _see_other(f"/analyses/{job.id}")
 
 
@@ -311,7 +312,7 @@ def pain_submit(
     except InputError as bad:
         db.rollback()
         entries = list(reversed(user.pain_entries))[:30]
-        return render(request, "pain.html", {"entries": entries, "error": str(bad)},
+        return render(request, "pain.html", {"entries": entries, "error": in_words(bad)},
                       status_code=422)
     return _see_other("/pain?saved=1")
 
@@ -326,16 +327,93 @@ def progress_page(request: Request, user: Patient, db: Db) -> Response:
 
 
 def _account(request: Request, user: Person, db: Db, error: str | None = None,
-             status_code: int = 200) -> Response:
+             status_code: int = 200, typed_name: str | None = None) -> Response:
     clinicians = appt.clinicians(db)
     return render(request, "account.html", {
-        "zones": sorted(time_zones()), "clinicians": clinicians,
-        "current": user.clinician_id, "error": error}, status_code=status_code)
+        "zones": sorted(time_zones()), "clinicians": clinicians, "current": user.clinician_id,
+        "error": error, "name": user.name if typed_name is None else typed_name},
+        status_code=status_code)
 
 
 @router.get("/account")
 def account_page(request: Request, user: User, db: Db) -> Response:
     return _account(request, user, db)
+
+
+@router.post("/account/password", dependencies=[Csrf])
+def password_submit(
+    request: Request, user: User, db: Db,
+    current_password: Annotated[str, Form(max_length=1024)],
+    new_password: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    response = _see_other("/account?password=1")
+    try:
+        api_account.change_password(db, request, response, user, current_password, new_password)
+    except InputError as bad:
+        db.rollback()
+        return _account(request, user, db, in_words(bad), 422)
+    return response
+
+
+@router.post("/account/logout-all", dependencies=[Csrf])
+def logout_all_submit(request: Request, user: User, db: Db) -> Response:
+    accounts.end_all_sessions(db, user)
+    db.commit()
+    response = _see_other("/login?signed_out=all")
+    clear_session_cookie(response)
+    return response
+
+
+@router.post("/account/delete", dependencies=[Csrf])
+def delete_submit(
+    request: Request, user: User, db: Db, password: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    try:
+        api_account.delete_account(db, request, user, password)
+    except InputError as bad:
+        db.rollback()
+        return _account(request, user, db, in_words(bad), 422)
+    response = _see_other("/?deleted=1")
+    clear_session_cookie(response)
+    return response
+
+
+# --- password reset --------------------------------------------------------------------------
+
+
+@router.get("/reset/{token}")
+def reset_page(request: Request, token: str, db: Db) -> Response:
+    try:
+        accounts.reset_for(db, token)
+    except InputError as bad:
+        return render(request, "reset.html", {"error": in_words(bad), "spent": True}, 410)
+    return render(request, "reset.html", {"token": token})
+
+
+@router.post("/reset/{token}", dependencies=[Csrf])
+def reset_submit(
+    request: Request, token: str, db: Db, password: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    try:
+        accounts.use_reset(db, token, password)
+        db.commit()
+    except InputError as bad:
+        db.rollback()
+        return render(request, "reset.html", {"token": token, "error": in_words(bad)}, 422)
+    return _see_other("/login?reset=1")
+
+
+@router.get("/forgot")
+def forgot_page(request: Request) -> Response:
+    return render(request, "forgot.html", {"email_on": mail.can_email(request.app.state.settings)})
+
+
+@router.post("/forgot", dependencies=[Csrf])
+def forgot_submit(
+    request: Request, db: Db, email: Annotated[str, Form(max_length=320)],
+) -> Response:
+    api_account.forgot(db, request, email)
+    return render(request, "forgot.html", {"sent": True, "email_on": True})
 
 
 @router.post("/account", dependencies=[Csrf])
@@ -346,7 +424,7 @@ def account_submit(
     clinician_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     try:
-        if not name.strip() or "\x00" in name:
+        if not name.strip():
             raise InvalidField("name", "must not be empty")
         if timezone not in time_zones():
             raise InvalidField("timezone", f"unknown time zone {timezone!r}")
@@ -360,7 +438,7 @@ def account_submit(
         db.commit()
     except InputError as bad:
         db.rollback()
-        return _account(request, user, db, str(bad), 422)
+        return _account(request, user, db, in_words(bad), 422, typed_name=name)
     return _see_other("/account?saved=1")
 
 
@@ -379,7 +457,20 @@ def appointments_page(
     mine = [api_appt.appointment_dict(db, a) for a in appt.appointments_of(db, user)]
     return render(request, "appointments.html", {
         "clinicians": clinicians, "chosen": chosen, "slots": slots[:60], "mine": mine,
+        "cancelled": cancelled_shown(request, db, user),
     })
+
+
+def cancelled_shown(request: Request, db: Db, user: Person) -> dict[str, Any] | None:
+    """The appointment named by ``?cancelled=ID`` (one of the user's), to confirm it went."""
+    ref = request.query_params.get("cancelled", "")
+    if not ref.isdigit() or not 0 < int(ref) <= ID_MAX:
+        return None
+    try:
+        row = appt.appointment_for(db, user, int(ref))
+    except appt.NotFound:
+        return None
+    return api_appt.appointment_dict(db, row) if row.status == "cancelled" else None
 
 
 @router.post("/appointments", dependencies=[Csrf])
@@ -405,9 +496,26 @@ def book_submit(
     return _see_other(f"/appointments?booked={row.id}")
 
 
+def _appointments_home(user: Person) -> str:
+    return "/clinic/calendar" if user.role == "clinician" else "/appointments"
+
+
+@router.get("/appointments/{appointment_id}/cancel")
+def cancel_page(request: Request, appointment_id: RecordId, user: User, db: Db) -> Response:
+    """Ask before cancelling (the button on the list only leads here)."""
+    try:
+        row = appt.appointment_for(db, user, appointment_id)
+    except appt.NotFound:
+        raise HTTPException(404, "no such appointment") from None
+    if row.status == "cancelled":
+        return _see_other(f"{_appointments_home(user)}?cancelled={row.id}")
+    return render(request, "cancel.html", {"a": api_appt.appointment_dict(db, row),
+                                           "back": _appointments_home(user)})
+
+
 @router.post("/appointments/{appointment_id}/cancel", dependencies=[Csrf])
 def cancel_submit(request: Request, appointment_id: RecordId, user: User, db: Db) -> Response:
-    api_appt.cancel_appointment(db, user, appointment_id)
-    return _see_other("/clinic/calendar" if user.role == "clinician" else "/appointments")
+    row = api_appt.cancel_appointment(db, user, appointment_id)
+    return _see_other(f"{_appointments_home(user)}?cancelled={row.id}")
 
 

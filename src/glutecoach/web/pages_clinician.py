@@ -4,7 +4,7 @@ weekly availability and the appointment calendar. Same functions as the JSON API
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
@@ -15,6 +15,7 @@ from glutecoach.coaching.programme import LADDER
 from glutecoach.errors import InputError
 from glutecoach.store import appointments as appt
 from glutecoach.store import clinic
+from glutecoach.web.api_account import issue_reset_link
 from glutecoach.web.api_appointments import appointment_dict, availability_dict
 from glutecoach.web.api_clinician import (
     ProgrammeIn,
@@ -24,8 +25,9 @@ from glutecoach.web.api_clinician import (
     patient_summary,
     set_programme,
 )
-from glutecoach.web.deps import Clinician, Db, RecordId, check_csrf
-from glutecoach.web.templating import render
+from glutecoach.web.deps import Clinician, Db, Note, RecordId, check_csrf
+from glutecoach.web.pages import cancelled_shown
+from glutecoach.web.templating import in_words, render
 
 router = APIRouter(prefix="/clinic", include_in_schema=False)
 Csrf = Depends(check_csrf)
@@ -55,12 +57,12 @@ def programme_submit(
     target_reps: Annotated[int, Form(ge=1, le=50)],
     sets: Annotated[int, Form(ge=1, le=5)],
     sessions_per_week: Annotated[int, Form(ge=1, le=7)],
-    reason: Annotated[str, Form(max_length=500)] = "",
+    reason: Annotated[Note, Form(max_length=500)] = "",
 ) -> Response:
     patient = own_patient(db, user, patient_id)
     set_programme(db, user, patient, ProgrammeIn(
         level=level, target_reps=target_reps, sets=sets, sessions_per_week=sessions_per_week,
-        reason=reason.replace("\x00", "")))
+        reason=reason))
     return RedirectResponse(f"/clinic/patients/{patient.id}?saved=1", status_code=303)
 
 
@@ -72,11 +74,19 @@ def clear_submit(request: Request, patient_id: RecordId, user: Clinician, db: Db
     return RedirectResponse(f"/clinic/patients/{patient.id}?cleared=1", status_code=303)
 
 
+@router.post("/patients/{patient_id}/reset-link", dependencies=[Csrf])
+def reset_link_submit(request: Request, patient_id: RecordId, user: Clinician, db: Db) -> Response:
+    patient = own_patient(db, user, patient_id)
+    link = issue_reset_link(db, request, user, patient)
+    return render(request, "clinic_reset_link.html", {"patient": patient, "link": link})
+
+
 def _availability_page(request: Request, user: Clinician, db: Db, error: str | None = None,
-                       status_code: int = 200) -> Response:
+                       status_code: int = 200, form: dict[str, Any] | None = None) -> Response:
     rows = [availability_dict(r) for r in appt.list_availability(db, user)]
     return render(request, "clinic_availability.html", {
-        "rows": rows, "weekdays": WEEKDAYS, "error": error}, status_code=status_code)
+        "rows": rows, "weekdays": WEEKDAYS, "error": error, "form": form or {}},
+        status_code=status_code)
 
 
 @router.get("/availability")
@@ -97,7 +107,9 @@ def availability_submit(
         db.commit()
     except InputError as bad:
         db.rollback()
-        return _availability_page(request, user, db, str(bad), 422)
+        typed = {"weekday": weekday, "start_time": start_time.strftime("%H:%M"),
+                 "end_time": end_time.strftime("%H:%M"), "slot_minutes": slot_minutes}
+        return _availability_page(request, user, db, in_words(bad), 422, typed)
     return RedirectResponse("/clinic/availability?saved=1", status_code=303)
 
 
@@ -120,5 +132,6 @@ def calendar_page(request: Request, user: Clinician, db: Db, weeks: int = 4) -> 
     rows = [appointment_dict(db, a) for a in appt.appointments_of(db, user, since=now - timedelta(days=1))
             if a.start_utc <= now + timedelta(weeks=weeks)]
     free = appt.free_slots(db, user, days=7 * weeks)
-    return render(request, "clinic_calendar.html", {"rows": rows, "free": len(free),
-                                                    "weeks": weeks})
+    return render(request, "clinic_calendar.html", {
+        "rows": rows, "free": len(free), "weeks": weeks,
+        "cancelled": cancelled_shown(request, db, user)})

@@ -6,6 +6,7 @@ files beside it), so ``glutecoach serve`` runs with no set-up at all.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,20 @@ def _default_media_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("glutecoach", appauthor=False)) / "media"
+
+
+def proxy_list(values: list[str]) -> tuple[str, ...]:
+    """Trusted proxy addresses or networks, checked (a typo must not silently trust nobody)."""
+    proxies = []
+    for value in (v.strip() for v in values):
+        if not value:
+            continue
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ValueError(f"not an IP address or network: {value!r}") from None
+        proxies.append(value)
+    return tuple(proxies)
 
 
 @dataclass(frozen=True)
@@ -30,7 +45,15 @@ class Settings:
     Ray task when ``ray_address`` names a cluster).
     ``job_lease_s``: how long a server holds a job without a sign of life; a dead server's
     jobs are queued again after this.
-    ``login_failures`` within ``login_window_s``: per email and per client address, then 429.
+    ``login_free_failures``: failed sign-ins to one account before each further try waits
+    1, 2, 4 ... seconds, at most ``login_max_delay_s`` (slows guessing, never locks the owner out).
+    ``address_failures`` within ``login_window_s``: failed sign-ins from one client address, then
+    that address waits for the window to end. ``signups_per_hour``: accounts made per address.
+    ``trusted_proxies``: addresses or networks (``10.0.0.0/8``) of reverse proxies whose
+    ``X-Forwarded-For`` names the real client; nobody else's is believed.
+    ``smtp_host`` (None: no email), ``smtp_port``, ``smtp_from``, ``smtp_user`` /
+    ``smtp_password`` (optional), ``smtp_starttls``: where password reset emails go out.
+    ``public_url``: the address patients open (for links in emails; default: the request's).
     ``annotated_keep_hours``: how long an annotated video of a set the patient did not ask to
     keep stays viewable.
     """
@@ -44,9 +67,20 @@ class Settings:
     analysis_workers: int = 1
     ray_address: str | None = None
     job_lease_s: float = 60.0
-    login_failures: int = 5
+    login_free_failures: int = 3
+    login_max_delay_s: float = 60.0
+    address_failures: int = 50
     login_window_s: float = 15 * 60
+    signups_per_hour: int = 10
+    trusted_proxies: tuple[str, ...] = ()
     annotated_keep_hours: float = 24.0
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "glutecoach@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -65,6 +99,17 @@ class Settings:
             kwargs["job_lease_s"] = float(env["GLUTECOACH_JOB_LEASE_S"])
         if env.get("GLUTECOACH_SECURE_COOKIES"):
             kwargs["secure_cookies"] = env["GLUTECOACH_SECURE_COOKIES"].lower() in ("1", "true")
+        for name in ("smtp_host", "smtp_from", "smtp_user", "smtp_password", "public_url"):
+            if env.get(f"GLUTECOACH_{name.upper()}"):
+                kwargs[name] = env[f"GLUTECOACH_{name.upper()}"]
+        if env.get("GLUTECOACH_SIGNUPS_PER_HOUR"):
+            kwargs["signups_per_hour"] = int(env["GLUTECOACH_SIGNUPS_PER_HOUR"])
+        if env.get("GLUTECOACH_SMTP_PORT"):
+            kwargs["smtp_port"] = int(env["GLUTECOACH_SMTP_PORT"])
+        if env.get("GLUTECOACH_SMTP_STARTTLS"):
+            kwargs["smtp_starttls"] = env["GLUTECOACH_SMTP_STARTTLS"].lower() in ("1", "true")
+        if env.get("GLUTECOACH_TRUSTED_PROXIES"):
+            kwargs["trusted_proxies"] = proxy_list(env["GLUTECOACH_TRUSTED_PROXIES"].split(","))
         return cls(**kwargs)  # type: ignore[arg-type]
 
     @property

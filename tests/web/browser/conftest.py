@@ -72,6 +72,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         GLUTECOACH_MEDIA_DIR=str(tmp / "media"),
         MPLBACKEND="Agg",
         PYTHONUNBUFFERED="1",
+        # Every test signs up from 127.0.0.1; the limit itself is tested in test_web_security.
+        GLUTECOACH_SIGNUPS_PER_HOUR="10000",
     )
     port = _free_port()
     log_path = ARTIFACTS / "server.log"

@@ -129,7 +129,7 @@ def _add_availability(page: Any) -> str:
     page.get_by_label("From").fill("09:00")
     page.get_by_label("To", exact=True).fill("12:00")
     page.get_by_label("Slot length (minutes)").fill("30")
-    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("button", name="Add the window").click()
     page.get_by_text("Saved.").wait_for()
     day = tomorrow.strftime("%A")
     assert page.get_by_text(f"Every {day} 09:00").is_visible()
@@ -182,7 +182,8 @@ def test_book_an_appointment_and_see_it_in_the_clinicians_calendar(
 
     # Cancelling frees the slot again.
     patient.goto("/appointments")
-    patient.locator("#my-appointments").get_by_role("button", name="Cancel").click()
+    patient.locator("#my-appointments").get_by_role("link", name="Cancel the appointment").click()
+    patient.get_by_role("button", name="Yes, cancel the appointment").click()
     patient.wait_for_load_state()
     assert patient.locator("#my-appointments li").count() == 0
     patient.goto(f"/appointments?clinician_id={clinician_id}")

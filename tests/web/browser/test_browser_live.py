@@ -20,6 +20,8 @@ from browser_support import (
     wait_until,
 )
 
+from glutecoach.web.testing import SCREEN_OK
+
 PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
 TRUE_REPS = 5  # videos/truth.csv: side_bodyweight_5reps.mp4
@@ -176,6 +178,29 @@ def test_live_page_at_phone_width_and_by_keyboard(new_page: Any, squat_camera: A
     assert page.evaluate("window.__spoken") == []
     assert page.locator("#live-cue").inner_text() != "Press Start when you are ready."
     page.get_by_role("button", name="Stop and save").press("Enter")
+    page.locator("#live-summary").wait_for(state="visible", timeout=60_000)
+
+
+@pytest.mark.parametrize("size", [{"width": 1280, "height": 800}, {"width": 1366, "height": 768}],
+                         ids=["1280x800", "1366x768"])
+def test_counter_and_cue_stay_on_screen_at_laptop_sizes(
+    new_page: Any, squat_camera: Any, size: dict[str, int]
+) -> None:
+    """Someone 2-3 m from a laptop must read the count and cue without scrolling."""
+    page = new_page(size)
+    api_register(page, unique_email("livelaptop"))
+    screened = page.request.post("/api/screenings", data=SCREEN_OK,
+                                 headers={"X-Requested-With": "fetch"})
+    assert screened.ok, screened.text()
+    page.goto("/live")
+    page.get_by_role("button", name="Start").click()
+    wait_until(page, "document.body.dataset.liveFrames > 3", timeout=60_000)
+    for selector in ("#live-reps", "#live-cue", "#live-stage", "#live-stop"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= size["height"], (selector, box)
+    assert page.evaluate("window.scrollY") == 0
+    shot(page, f"live-laptop-{size['width']}", full_page=False)
+    page.get_by_role("button", name="Stop and save").click()
     page.locator("#live-summary").wait_for(state="visible", timeout=60_000)
 
 

@@ -26,7 +26,8 @@ from glutecoach.web.testing import FETCH, SCREEN_OK, screen_with
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     tmp = tmp_path_factory.mktemp("live-socket")
-    settings = Settings(database_url=f"sqlite:///{tmp / 'db.sqlite'}", media_dir=tmp / "media")
+    settings = Settings(database_url=f"sqlite:///{tmp / 'db.sqlite'}", media_dir=tmp / "media",
+                        signups_per_hour=10_000)
     with testclient.TestClient(create_app(settings)) as test_client:
         yield test_client
 
@@ -101,6 +102,19 @@ def test_refused_when_the_server_is_busy(client: Any, monkeypatch: pytest.Monkey
     monkeypatch.setattr(live, "MAX_LIVE_SETS", 0)
     _sign_up(client)
     assert _close_code(client) == 4429
+
+
+def test_one_person_holds_one_live_place(client: Any) -> None:
+    _sign_up(client)
+    with client.websocket_connect("/ws/live") as first:
+        assert first.receive_json()["type"] == "ready"  # this set holds a place
+        with client.websocket_connect("/ws/live") as second:  # the same person, another tab
+            message = second.receive()
+            assert message["type"] == "websocket.close" and message["code"] == 4429
+            assert "already have a live set" in message["reason"]
+        _sign_up(client)  # somebody else still gets a place
+        with client.websocket_connect("/ws/live") as other:
+            assert other.receive_json()["type"] == "ready"
 
 
 def test_a_real_set_over_the_socket(client: Any) -> None:

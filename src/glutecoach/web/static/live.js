@@ -317,7 +317,8 @@
         running = true;
         startedAt = performance.now();
         stopButton.disabled = false;
-        stopButton.focus();
+        // Stop is next to the counter; focusing it must not scroll the counter away.
+        stopButton.focus({preventScroll: true});
         setStatus("Coaching: squat when you are ready.");
         keepAwake(true);
         say("Ready");
