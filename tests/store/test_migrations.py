@@ -144,7 +144,7 @@ def test_upgrade_stops_on_overlapping_appointments_without_changing_them(db_url:
     import pytest
 
     engine = make_engine(db_url)
-    upgrade(engine, "0003")
+    upgrade(engine, "0004")  # the revision before the one that forbids overlaps
     meta = sa.MetaData()
     meta.reflect(engine)
     people, appointments = meta.tables["people"], meta.tables["appointments"]
@@ -159,7 +159,7 @@ def test_upgrade_stops_on_overlapping_appointments_without_changing_them(db_url:
                 status="booked", notes="", created_at=at))
     with pytest.raises(RuntimeError, match=r"appointments overlap \(1/2\)"):
         upgrade(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     with engine.begin() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM appointments WHERE status = 'booked'")
                             ).scalar() == 2
