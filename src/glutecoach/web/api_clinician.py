@@ -18,7 +18,7 @@ from glutecoach.web.api_account import issue_reset_link
 from glutecoach.web.api_analyses import job_dict
 from glutecoach.web.api_appointments import appointment_dict
 from glutecoach.web.api_patient import PlotName
-from glutecoach.web.deps import Clinician, Db, Note, RecordId, require_fetch
+from glutecoach.web.deps import Clinician, Db, Note, RecordId, Text, require_fetch
 from glutecoach.web.progress import (
     alerts,
     plot_png,
@@ -145,7 +145,7 @@ def identifiers(
 
 class ClearIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: Text = Field(max_length=2000,
+    note: Note = Field(max_length=2000,
                        description="what you checked and why it is safe to go on")
 
 
