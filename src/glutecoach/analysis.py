@@ -29,10 +29,10 @@ from glutecoach.pose.backfill import backfill
 from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.pose.people import Band, cropped_factory, find_people
 from glutecoach.reps import RepCounter, RepWindow
+from glutecoach.sampling import estimate_video_poses
 from glutecoach.thresholds import REPS
 from glutecoach.types import AnalysisResult, CoordKind, PoseSequence, Rep, View
 from glutecoach.video import probe
-from glutecoach.sampling import estimate_video_poses
 
 Progress = Callable[[int, int], None]
 
@@ -192,7 +192,8 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     if rejected:
         warnings.append(f"{len(rejected)} movement(s) were not counted as squats: {'; '.join(sorted(set(rejected)))}.")
     if any(not r.reliable for r in reps):
-        warnings.append("Some reps could not be judged: " + next(r.unreliable_reason for r in reps if not r.reliable) + ".")
+        why = next(r.unreliable_reason for r in reps if not r.reliable)
+        warnings.append(f"Some reps could not be judged: {why}.")
     if seq.coords == "frame_normalised":
         warnings.append("Keypoints are normalised frame by frame: reps are counted, angles are not judged.")
     return _result(seq, reps, view, warnings)

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -99,13 +99,13 @@ def _analyse_one(path: Path, options: AnalysisOptions, write_json: Callable[[lis
                   f"in the article {ARTICLE}.")
 def analyze(
     input: Annotated[Path, typer.Argument(help="Video, keypoint file (.npy), OpenPose JSON folder, or a folder of these.")],
-    json_out: Annotated[Optional[str], typer.Option("--json", help="Write the glutecoach.analysis/1 JSON here ('-' for stdout; the table then goes to stderr).")] = None,
-    csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Per-frame landmarks and angles (single input).")] = None,
-    video_out: Annotated[Optional[Path], typer.Option("--video", help="Annotated video (single video input): .mp4, .mov, .mkv or .avi (H.264) or .webm (VP9).")] = None,
+    json_out: Annotated[str | None, typer.Option("--json", help="Write the glutecoach.analysis/1 JSON here ('-' for stdout; the table then goes to stderr).")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Per-frame landmarks and angles (single input).")] = None,
+    video_out: Annotated[Path | None, typer.Option("--video", help="Annotated video (single video input): .mp4, .mov, .mkv or .avi (H.264) or .webm (VP9).")] = None,
     fps: Annotated[float, typer.Option(help="Frame rate of keypoint input, 0.1-1000.")] = 30.0,
     every_frame: Annotated[bool, typer.Option("--every-frame", help="Run the pose model on every frame (slower).")] = False,
     workers: Annotated[int, typer.Option(help="Parallel processes for a folder (0 = one per core).")] = 0,
-    ray: Annotated[Optional[str], typer.Option("--ray", help="Run a folder on Ray: 'auto' (this machine's cluster, else a local one), 'local', or an address (HOST:6379, ray://HOST:10001).")] = None,
+    ray: Annotated[str | None, typer.Option("--ray", help="Run a folder on Ray: 'auto' (this machine's cluster, else a local one), 'local', or an address (HOST:6379, ray://HOST:10001).")] = None,
 ) -> None:
     """The article's cues, rep by rep (help text above: it names the article)."""
     try:
@@ -272,9 +272,9 @@ def _print_result(d: dict[str, Any], show: Console) -> None:
 @app.command()
 def evaluate(
     data: Annotated[Path, typer.Argument(help="A data folder laid out like ../shared/data.")],
-    json_out: Annotated[Optional[Path], typer.Option("--json")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json")] = None,
     every_frame: Annotated[bool, typer.Option("--every-frame")] = False,
-    pose_cache: Annotated[Optional[Path], typer.Option(
+    pose_cache: Annotated[Path | None, typer.Option(
         "--pose-cache", help="Keep each input's landmarks in this folder and reuse them on the next run "
         "(for work on the later stages; the pose model's own output is unchanged).")] = None,
 ) -> None:
@@ -323,13 +323,11 @@ def evaluate(
         _write_or_fail(json_out, json.dumps(ev.to_dict(), indent=2) + "\n")
 
 
-try:
-    from glutecoach.cli_coaching import register as _register_coaching
-except ImportError:  # pragma: no cover - the coaching layer is part of the package
-    _register_coaching = None
-if _register_coaching is not None:
-    _register_coaching(app)
-from glutecoach.cli_web import register as _register_web; _register_web(app)  # noqa: E402,E702
+from glutecoach.cli_coaching import register as _register_coaching  # noqa: E402
+from glutecoach.cli_web import register as _register_web  # noqa: E402
+
+_register_coaching(app)
+_register_web(app)
 
 
 def main() -> None:

@@ -401,7 +401,8 @@ def check(
     with _input_errors(), _database().session_scope() as session:
         found = service.record_symptom_check(session, service.find_person(session, person),
                                              answers)
-        advice = list(found.screening.result.get("advice", [])) if found.positive else []
+        advice = (list(found.screening.result.get("advice", []))
+                  if found.positive and found.screening is not None else [])
     if advice:
         out.print(Panel("\n".join(advice), title="Stop: get help today", border_style="red"))
         raise typer.Exit(EXIT_BLOCKED)

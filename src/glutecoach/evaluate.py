@@ -9,13 +9,11 @@ for its fault (and is not a true negative for correct reps).
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-
-import json
-from dataclasses import asdict
 
 import numpy as np
 
@@ -133,8 +131,10 @@ def _read_sequence(path: Path) -> PoseSequence:
                             notes=meta["notes"], world=z["world"] if "world" in z.files else None)
 
 
-def evaluate(root: Path, options: AnalysisOptions = AnalysisOptions(),
+def evaluate(root: Path, options: AnalysisOptions | None = None,
              on_item: Callable[[str], None] | None = None, pose_cache: Path | None = None) -> Evaluation:
+    """Every labelled input under ``root`` analysed and scored against its truth."""
+    options = options or AnalysisOptions()
     ev = Evaluation()
     tick = on_item or (lambda name: None)
     cache = PoseCache(pose_cache, options)

@@ -65,7 +65,7 @@ def summarize(reps: list[Rep], squat_detected: bool) -> dict[str, Any]:
         "target_reps": [TARGET_REPS_MIN, TARGET_REPS_MAX],
         "reliable_reps": len(judged),
         "form_passing_reps": len(good),
-        "form_score": round(sum(r.score for r in judged) / len(judged)) if judged else None,
+        "form_score": round(sum(r.score or 0 for r in judged) / len(judged)) if judged else None,
         "top_cues": cues,
         "praise": praise,
         "fault_counts": dict(Counter(f.code for r in judged for f in r.faults)),

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from glutecoach.errors import InputError
-from glutecoach.skeleton import COCO17_TO_BLAZEPOSE, COCO18_TO_BLAZEPOSE, J, N_JOINTS
+from glutecoach.skeleton import COCO17_TO_BLAZEPOSE, COCO18_TO_BLAZEPOSE, N_JOINTS, J
 from glutecoach.tracking import select_exerciser
 from glutecoach.types import CoordKind, PoseSequence, SourceInfo
 

@@ -21,8 +21,6 @@ import numpy as np
 from glutecoach.thresholds import REPS, RepThresholds
 
 
-
-
 class Phase(str, Enum):
     UNKNOWN = "unknown"  # not yet seen standing
     TOP = "top"

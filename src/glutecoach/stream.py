@@ -92,7 +92,7 @@ class LiveCoach:
             t_s = self._times[-1] + 1e-3  # clocks from browsers can repeat; keep time moving
         if xy is None or score is None:
             xy, score = np.full((N_JOINTS, 2), np.nan), np.zeros(N_JOINTS)
-        px = np.asarray(xy, float) * [self.width, self.height]
+        px = np.asarray(xy, dtype=np.float64) * np.array([self.width, self.height], dtype=np.float64)
         score = np.asarray(score, float)
         self._raw_xy.append(px)
         self._world.append(np.full((N_JOINTS, 3), np.nan) if world is None else np.asarray(world, float))

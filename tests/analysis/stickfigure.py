@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from glutecoach.skeleton import J, N_JOINTS
+from glutecoach.skeleton import N_JOINTS, J
 from glutecoach.types import PoseSequence, SourceInfo
 
 Array = npt.NDArray[np.float64]
@@ -163,7 +163,7 @@ def lunges(reps: int = 6) -> list[Array]:
     for rep in range(reps):
         front_is_left = rep % 2 == 0
 
-        def pose(front: Leg, back: Leg, front_ankle_x: float) -> Array:
+        def pose(front: Leg, back: Leg, front_ankle_x: float, front_is_left: bool = front_is_left) -> Array:
             hip = standing_on(np.array([front_ankle_x, 0.0, 0.0]), front)
             legs = (front, back) if front_is_left else (back, front)
             return body(hip, *legs, trunk_lean=5.0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from glutecoach.analysis import analyze_file
 from glutecoach.errors import InputError
 from glutecoach.keypoints import detect_coords, load_keypoints
-from glutecoach.skeleton import COCO17_TO_BLAZEPOSE, COCO18_TO_BLAZEPOSE, J
+from glutecoach.skeleton import COCO17_TO_BLAZEPOSE, COCO18_TO_BLAZEPOSE
 
 from .conftest import DATA, QOM, REPCOUNT, npy
 

@@ -109,7 +109,7 @@ def test_a_too_shallow_bend_is_reported_live():
     # Landmarks placed by hand (normalised, side on): standing, a knee bend too shallow to
     # count (thigh rise about 0.17, under the 0.20 minimum), standing again. The counter's own
     # rejection must reach the page, not only the gate's.
-    from glutecoach.skeleton import J, N_JOINTS
+    from glutecoach.skeleton import N_JOINTS, J
     from glutecoach.stream import LiveCoach
 
     def pose(hip_y: float) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ from glutecoach.checks.base import FILM_FRONT, CheckOutcome
 from glutecoach.checks.context import RepContext
 from glutecoach.kinematics import angles as A
 from glutecoach.thresholds import FORM
+from glutecoach.types import Severity
 
 FRONTAL_VIEWS = ("front", "back")
 
@@ -54,7 +55,7 @@ def _stance(ctx: RepContext, out: CheckOutcome) -> None:
     # alike but a foot placed slightly ahead of the other adds or hides width, more the further
     # the person is turned: there the finding is advice, with a word on filming from the front.
     oblique = ctx.view not in FRONTAL_VIEWS
-    severity = "advice" if oblique else "fault"
+    severity: Severity = "advice" if oblique else "fault"
     angle = " (hard to judge at this angle: film from the front to check)" if oblique else ""
     band = FORM.oblique_stance_error if oblique else 0.0
     if ratio * (1 - band) <= FORM.stance_max_ratio and ratio * (1 + band) >= FORM.stance_min_ratio and (

@@ -143,7 +143,7 @@ def _feet_split(world: Array) -> float:
 def _balance(depth_each: Array) -> float:
     if not np.isfinite(depth_each).all() or not np.max(depth_each) > 0:
         return float("nan")
-    return float(max(np.min(depth_each), 0.0) / np.max(depth_each))
+    return max(float(np.min(depth_each)), 0.0) / float(np.max(depth_each))
 
 
 def _feet_travel(frames: Array, leg_length: float) -> float:

@@ -30,7 +30,7 @@ def _near_side(ctx: RepContext) -> str:
 
 def check_sagittal(ctx: RepContext) -> CheckOutcome:
     out = CheckOutcome()
-    b, top = ctx.bottom, ctx.top
+    b = ctx.bottom
     side = _near_side(ctx)
     hip, knee, ankle = (ctx.at(b, f"{side}_{n}") for n in ("hip", "knee", "ankle"))
     shoulder = ctx.mid(b, "left_shoulder", "right_shoulder")

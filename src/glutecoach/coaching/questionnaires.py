@@ -10,7 +10,7 @@ licence first, evidence.md).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from glutecoach.coaching import rules
@@ -94,7 +94,8 @@ def score_psfs(activities: Sequence[Mapping[str, Any]]) -> float:
 
 def score_measure(measure: str, answers: Any) -> float:
     """Score one outcome measure from its answers (see docs/coaching.md for each format)."""
-    scorers = {"odi": score_odi, "rmdq": score_rmdq, "akps": score_akps, "psfs": score_psfs}
+    scorers: dict[str, Callable[[Any], float]] = {
+        "odi": score_odi, "rmdq": score_rmdq, "akps": score_akps, "psfs": score_psfs}
     if measure not in scorers:
         raise InvalidField("measure", f"must be one of {', '.join(scorers)}, got {measure!r}")
     return scorers[measure](answers)

@@ -133,7 +133,8 @@ class OneEuroFilter:
         prev = np.where(np.isfinite(self._x), self._x, x)
         dx = (x - prev) / dt
         a_d = self._alpha(self.d_cutoff, dt)
-        dx_hat = a_d * np.nan_to_num(dx) + (1 - a_d) * np.nan_to_num(self._dx)
+        last_dx = self._dx if self._dx is not None else np.zeros_like(x)
+        dx_hat = a_d * np.nan_to_num(dx) + (1 - a_d) * np.nan_to_num(last_dx)
         cutoff = self.min_cutoff + self.beta * np.abs(dx_hat)
         a = self._alpha(cutoff, dt)
         x_hat = a * x + (1 - a) * prev

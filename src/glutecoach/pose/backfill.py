@@ -142,7 +142,7 @@ def _track(order: list[int], images: dict[int, npt.NDArray[np.uint8]], tracker: 
            size: tuple[float, float]) -> dict[int, _Arrays]:
     """Run the tracker over the frames in ``order`` from a fresh start; keep the estimates in
     [first, last]."""
-    found = {}
+    found: dict[int, _Arrays] = {}
     known = [p for p in order if p in images]
     if not known:
         return found

@@ -31,8 +31,8 @@ class MediaPipePose:
     name = "mediapipe-blazepose-full-0.10.21"
 
     def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
-        from absl import logging as absl_logging
         import mediapipe as mp
+        from absl import logging as absl_logging
 
         absl_logging.set_verbosity(absl_logging.ERROR)
         self._pose = mp.solutions.pose.Pose(

@@ -52,14 +52,14 @@ def _date_axis(ax: Axes, first: date | datetime, last: date | datetime) -> None:
     def moment(day: date | datetime) -> datetime:
         return day if isinstance(day, datetime) else datetime.combine(day, datetime.min.time())
 
-    ax.set_xlim(np.datetime64(moment(first) - _PAD), np.datetime64(moment(last) + _PAD))
+    ax.set_xlim(np.datetime64(moment(first) - _PAD), np.datetime64(moment(last) + _PAD))  # type: ignore[arg-type]  # matplotlib takes dates
 
 
 def _legend_below(ax: Axes, handles: list | None = None, labels: list | None = None) -> None:
     """The legend under the axes: it can never cover a reading."""
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
-    ax.legend(handles, labels, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.28),
+    ax.legend(handles, labels or [], fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.28),
               ncol=2, frameon=False)
 
 

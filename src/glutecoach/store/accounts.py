@@ -120,7 +120,7 @@ def _row(item: Base) -> dict[str, Any]:
 def export_data(session: Session, person: Person) -> dict[str, Any]:
     """Everything kept about ``person``, as JSON-ready dicts (no password hash, no paths)."""
     def rows(model: type[Base], column: Any) -> list[dict[str, Any]]:
-        found = session.scalars(select(model).where(column == person.id).order_by(model.id))
+        found = session.scalars(select(model).where(column == person.id).order_by(model.id))  # type: ignore[attr-defined]
         return [_row(r) for r in found]
 
     sessions = []

@@ -747,15 +747,16 @@ def record_outcome(
 
 def _pain_regions(screening: Screening | None) -> list[str]:
     pain = (screening.answers.get("pain") if screening else None) or {}
-    return [region for region in PAIN_REGIONS if pain.get(region, 0) > 0]
+    return [region for region in PAIN_REGIONS if (pain.get(region) or 0) > 0]
 
 
 def programme_has_outcomes(session: Session, person: Person) -> bool:
     """Whether any outcome measure was taken yet (else the next ones are the baseline)."""
-    return session.scalar(
+    taken = session.scalar(
         select(func.count()).select_from(Questionnaire)
         .where(Questionnaire.person_id == person.id, Questionnaire.kind.in_(tuple(MEASURES)))
-    ) > 0
+    )
+    return bool(taken)
 
 
 def outcomes_due(session: Session, person: Person, now: datetime | None = None) -> list[str]:

@@ -25,8 +25,8 @@ from swagger_ui_bundle import swagger_ui_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from glutecoach.errors import InputError
-from glutecoach.store.db import Database, database_url
 from glutecoach.store import throttle
+from glutecoach.store.db import Database, database_url
 from glutecoach.store.web_sessions import purge_expired
 from glutecoach.web.deps import CSRF_COOKIE, NotSignedIn
 from glutecoach.web.settings import Settings

@@ -23,7 +23,6 @@ sets running on this server, 1000 after the summary.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 import json
 import logging
 import math
@@ -31,6 +30,7 @@ import os
 import struct
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit

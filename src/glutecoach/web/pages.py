@@ -16,11 +16,10 @@ from starlette.responses import Response
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.screening import RED_FLAGS, SYMPTOM_CHECK_QUESTIONS
 from glutecoach.errors import InputError
+from glutecoach.store import accounts, service
 from glutecoach.store import appointments as appt
-from glutecoach.store import service
 from glutecoach.store.models import Person
 from glutecoach.store.web_sessions import end_session
-from glutecoach.store import accounts
 from glutecoach.web import api_account, mail
 from glutecoach.web import api_appointments as api_appt
 from glutecoach.web.api_analyses import create_job, job_dict, jobs_of, visible_job
