@@ -194,7 +194,8 @@ class RepCounter:
         stance with soft knees differ) in every phase, from moments when the legs are upright
         and still and the ratio is one a standing person gives: the median
         (``standing_quantile``) of those in the last ``standing_window_s``. It therefore
-        follows the person's latest tops through a long set and cannot drift out of reach: it is never
+        follows the person's latest tops through a long set and cannot drift out of reach:
+        it is never
         learned from a lying, kneeling or bottom position, and it is re-learned from every
         top. With no such moment in the window the last value is kept."""
         th = self.th

@@ -222,7 +222,7 @@ def squat_gate(f: GateFeatures, th: GateThresholds = GATE) -> str | None:
             f.shin_lean_max_deg < th.hinge_max_shin_lean_deg or f.depth < th.hinge_max_depth):
         return "the trunk tipped forward over nearly straight legs (a hip hinge: deadlift or picking something up)"
     if f.hands_overhead_frac > th.max_hands_overhead_frac:
-        return "hands above the head with no feet to show standing (pull-up, jumping jack or press?)"
+        return "hands above the head (a pull-up, jumping jack or press: these keypoints do not show the feet)"
     if np.isfinite(f.ankle_travel_leg) and f.ankle_travel_leg > th.max_ankle_travel_leg:
         return "feet not planted (jumping or hanging)"
     return None
