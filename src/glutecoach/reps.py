@@ -195,9 +195,8 @@ class RepCounter:
         and still and the ratio is one a standing person gives: the median
         (``standing_quantile``) of those in the last ``standing_window_s``. It therefore
         follows the person's latest tops through a long set and cannot drift out of reach:
-        it is never
-        learned from a lying, kneeling or bottom position, and it is re-learned from every
-        top. With no such moment in the window the last value is kept."""
+        it is never learned from a lying, kneeling or bottom position, and it is re-learned
+        from every top. With no such moment in the window the last value is kept."""
         th = self.th
         self._still.append((time_s, leg_ratio))
         while time_s - self._still[0][0] > th.still_window_s:
