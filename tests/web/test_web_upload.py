@@ -198,6 +198,7 @@ def test_a_job_submitted_before_the_runner_started_is_analysed(
 def test_a_stopping_server_hands_its_job_back_and_a_restart_finishes_it(
         app: FastAPI, users: Users, settings: Settings, videos: Path) -> None:
     pat = users.patient()
+    assert pat.post("/api/screenings", json=SCREEN_OK).status_code == 201
     upload = settings.uploads_dir / "clip.mp4"
     upload.write_bytes((videos / CLIP).read_bytes())
     job_id = _stored_job(app, pat.me["id"], upload, "queued")
@@ -220,3 +221,22 @@ def test_a_stopping_server_hands_its_job_back_and_a_restart_finishes_it(
     assert got["status"] == "done" and got["result"]["rep_count"] == 5, got
     assert _job_row(app, job_id).attempts == 2
     assert len(pat.get("/api/progress").json()["sessions"][-1]["sets"]) == 1  # logged once
+
+
+def test_a_patient_blocked_while_the_upload_waits_gets_the_reason_once(
+        app: FastAPI, users: Users, settings: Settings, videos: Path) -> None:
+    """A "yes" in the symptom check while an upload is queued: the analysis ends failed with
+    the reason in words, after one try, and no set is logged (it used to be retried until it
+    failed as "stopped several times")."""
+    pat = users.patient()
+    assert pat.post("/api/screenings", json=SCREEN_OK).status_code == 201
+    upload = settings.uploads_dir / "clip.mp4"
+    upload.write_bytes((videos / CLIP).read_bytes())
+    job_id = _stored_job(app, pat.me["id"], upload, "queued")
+    checked = pat.post("/api/symptom-check", json={"numbness_or_bladder": True, "new_weakness": False})
+    assert checked.status_code == 201 and checked.json()["positive"]
+    app.state.jobs.submit(job_id)
+    got = _wait(pat, job_id)
+    assert got["status"] == "failed" and "clinician" in got["error"], got
+    assert _job_row(app, job_id).attempts == 1
+    assert not any(s["sets"] for s in pat.get("/api/progress").json()["sessions"])

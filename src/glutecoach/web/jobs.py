@@ -36,11 +36,13 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, or_, select, update
 
+from glutecoach.coaching.errors import ProgrammeBlocked
 from glutecoach.errors import InputError
 from glutecoach.store.analysed_sets import has_reps, log_analysed_set
 from glutecoach.store.columns import utc_now
 from glutecoach.store.db import Database
 from glutecoach.store.models import AnalysisJob, Person
+from glutecoach.store.service import require_exercise_allowed
 from glutecoach.web.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -313,7 +315,14 @@ class JobRunner:
                 job = s.get(AnalysisJob, job_id, with_for_update=True)
                 if job is None or job.status != "running" or job.claimed_by != self.server_id:
                     raise JobLost()  # deleted, or handed to another server meanwhile
-                if "analysis" in outcome:
+                blocked = self._blocked(s, job) if "analysis" in outcome else None
+                if blocked is not None:
+                    # Blocked while the upload waited (an urgent flag, the symptom check):
+                    # the set is not logged and the patient reads why, once, not as a retry.
+                    self._fail(job, blocked)
+                    if annotated:
+                        Path(annotated).unlink(missing_ok=True)
+                elif "analysis" in outcome:
                     self._store(s, job, outcome["analysis"], annotated)
                 elif "error" in outcome:
                     self._fail(job, outcome["error"])
@@ -326,6 +335,19 @@ class JobRunner:
             if annotated:
                 Path(annotated).unlink(missing_ok=True)
             raise
+
+    @staticmethod
+    def _blocked(s: Any, job: AnalysisJob) -> str | None:
+        """Why the job's owner may not record exercise now (service.require_exercise_allowed),
+        or None."""
+        person = s.get(Person, job.person_id)
+        if person is None:
+            return None
+        try:
+            require_exercise_allowed(s, person)
+        except ProgrammeBlocked as blocked:
+            return str(blocked)
+        return None
 
     @staticmethod
     def _store(s: Any, job: AnalysisJob, analysis: dict[str, Any], annotated: str | None) -> None:
