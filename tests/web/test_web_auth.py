@@ -113,3 +113,23 @@ def test_expired_sessions_are_refused_and_purged(app: FastAPI, users: Users) -> 
         assert c.get("/api/auth/me").status_code == 401
     with app.state.db.session_scope() as s:
         assert s.query(WebSession).count() == 1
+
+
+def test_csrf_token_is_signed_and_bound_to_the_sign_in(app: FastAPI, users: Users) -> None:
+    """OWASP's signed double-submit: a value an attacker plants in the CSRF cookie (from a
+    sibling subdomain, say) and echoes in a forged form is refused, and a token made for one
+    person's sign-in does not work in another's, even with the same cookie."""
+    from glutecoach.web.deps import CSRF_COOKIE
+
+    with TestClient(app) as victim:
+        victim.cookies.set(CSRF_COOKIE, "planted-by-the-attacker")
+        data = {"email": "v@example.com", "name": "V", "password": PASSWORD, "timezone": "UTC",
+                "csrf_token": "planted-by-the-attacker"}
+        assert victim.post("/signup", data=data).status_code == 403
+    a, b = users.patient("csrf-a@example.com"), users.patient("csrf-b@example.com")
+    token_a = csrf_from(a.get("/account").text)
+    b.cookies.set(CSRF_COOKIE, a.cookies.get(CSRF_COOKIE))
+    assert b.post("/account/logout-all", data={"csrf_token": token_a},
+                  follow_redirects=False).status_code == 403
+    assert a.post("/account/logout-all", data={"csrf_token": token_a},
+                  follow_redirects=False).status_code == 303

@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.signing_key = settings.signing_key()
     app.state.db = db
     app.state.jobs = JobRunner(db, settings)
     _install_error_handlers(app)

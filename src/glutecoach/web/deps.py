@@ -10,6 +10,7 @@ Names other modules rely on (the live coach included): :data:`SESSION_COOKIE`,
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from collections.abc import Iterator
@@ -30,7 +31,9 @@ from glutecoach.store.web_sessions import person_for_token
 
 #: Name of the HttpOnly, SameSite=Lax cookie that carries the sign-in token.
 SESSION_COOKIE = "glutecoach_session"
-#: Double-submit CSRF cookie: HTML forms must echo it in the ``csrf_token`` field.
+#: CSRF: a random value in this cookie, and in every form a token signed with the server's key
+#: over that value and the sign-in cookie (csrf_token): a token cannot be made without the key,
+#: and one made for another sign-in or another browser is refused.
 CSRF_COOKIE = "glutecoach_csrf"
 CSRF_FIELD = "csrf_token"
 #: State-changing ``/api/`` calls must carry ``X-Requested-With: fetch``.
@@ -163,20 +166,30 @@ def require_fetch(request: Request) -> None:
                                  "'X-Requested-With: fetch'")
 
 
+def _signed(request: Request, seed: str) -> str:
+    """HMAC-SHA256, under the server's key, of this browser's CSRF cookie value and its sign-in
+    cookie (empty when signed out): the OWASP signed double-submit token, bound to the session."""
+    session = request.cookies.get(SESSION_COOKIE, "")
+    key: bytes = request.app.state.signing_key
+    return hmac.new(key, f"{session}|{seed}".encode(), hashlib.sha256).hexdigest()
+
+
 def csrf_token(request: Request) -> str:
-    """The CSRF token for forms on this page (set as a cookie by the middleware in app.py)."""
-    token = getattr(request.state, "csrf", None) or request.cookies.get(CSRF_COOKIE)
-    if not token:
-        token = secrets.token_urlsafe(24)
-    request.state.csrf = token
-    return str(token)
+    """The CSRF token for forms on this page; the cookie it is bound to is set by the
+    middleware in app.py."""
+    seed = getattr(request.state, "csrf", None) or request.cookies.get(CSRF_COOKIE)
+    if not seed:
+        seed = secrets.token_urlsafe(24)
+    request.state.csrf = seed
+    return _signed(request, str(seed))
 
 
 async def check_csrf(request: Request) -> None:
-    """Refuse (403) an HTML form post whose ``csrf_token`` field does not match the cookie."""
+    """Refuse (403) an HTML form post whose ``csrf_token`` is not the one signed for this
+    browser's cookie and sign-in."""
     form = await request.form()
     sent = form.get(CSRF_FIELD)
     cookie = request.cookies.get(CSRF_COOKIE)
-    if not isinstance(sent, str) or not cookie or not hmac.compare_digest(sent, cookie):
+    if not isinstance(sent, str) or not cookie or not hmac.compare_digest(sent, _signed(request, cookie)):
         raise HTTPException(403, "the form expired or came from another site; reload the page "
                                  "and try again")

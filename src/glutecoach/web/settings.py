@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +82,7 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = False
     public_url: str | None = None
+    secret_key: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -97,6 +99,8 @@ class Settings:
             kwargs["ray_address"] = env["GLUTECOACH_RAY_ADDRESS"]
         if env.get("GLUTECOACH_JOB_LEASE_S"):
             kwargs["job_lease_s"] = float(env["GLUTECOACH_JOB_LEASE_S"])
+        if env.get("GLUTECOACH_SECRET_KEY"):
+            kwargs["secret_key"] = env["GLUTECOACH_SECRET_KEY"]
         if env.get("GLUTECOACH_SECURE_COOKIES"):
             kwargs["secure_cookies"] = env["GLUTECOACH_SECURE_COOKIES"].lower() in ("1", "true")
         for name in ("smtp_host", "smtp_from", "smtp_user", "smtp_password", "public_url"):
@@ -111,6 +115,25 @@ class Settings:
         if env.get("GLUTECOACH_TRUSTED_PROXIES"):
             kwargs["trusted_proxies"] = proxy_list(env["GLUTECOACH_TRUSTED_PROXIES"].split(","))
         return cls(**kwargs)  # type: ignore[arg-type]
+
+    def signing_key(self) -> bytes:
+        """The key that binds form tokens to a sign-in (deps.csrf_token): ``secret_key``
+        (``GLUTECOACH_SECRET_KEY``; set the same one on every server of a clinic), else a
+        random key kept in ``media_dir/.secret_key`` (made once, readable by its owner only),
+        which every server sharing that folder uses."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.media_dir / ".secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another server made it first
+                pass
+            else:
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(secrets.token_urlsafe(32))
+        return path.read_text().strip().encode()
 
     @property
     def uploads_dir(self) -> Path:
