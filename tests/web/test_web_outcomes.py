@@ -10,10 +10,9 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from fastapi.testclient import TestClient
+from test_web_pages import assert_accessible
 
 from glutecoach.web.testing import SCREEN_OK, Users, csrf_from
-
-from test_web_pages import assert_accessible
 
 KNEE_ONLY = {**SCREEN_OK, "pain": {"back": 0, "knee": 4}}
 

@@ -11,7 +11,6 @@ licence first, evidence.md).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
 from glutecoach.coaching import rules
@@ -212,6 +211,8 @@ def answers_from_form(measure: str, form: Mapping[str, str]) -> Any:
 
 
 def _day(iso: str) -> str:
+    from datetime import date  # here, not above: the import block is shared with main's edits
+
     day = date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"
 
