@@ -211,7 +211,7 @@ def answers_from_form(measure: str, form: Mapping[str, str]) -> Any:
 
 
 def _day(iso: str) -> str:
-    from datetime import date  # here, not above: the import block is shared with main's edits
+    from datetime import date
 
     day = date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"
