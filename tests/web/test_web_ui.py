@@ -4,6 +4,7 @@ words, forms that keep what was typed, plurals, buttons that say what they act o
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -83,6 +84,63 @@ def test_forms_keep_what_was_typed_after_an_error(app: FastAPI, users: Users) ->
     assert r.status_code == 422 and "The window overlaps" in r.text
     assert 'value="11:15"' in r.text and 'value="13:45"' in r.text and 'value="15"' in r.text
     assert '<option value="2" selected>' in r.text
+
+
+def _set_form(page: str, exercise: str) -> str:
+    """The "log a set" form of one exercise on /today, with its <details> opening tag."""
+    for block in re.findall(r"<details[^>]*>\s*<summary>Log a set.*?</form>", page, re.S):
+        if f'name="exercise" value="{exercise}"' in block:
+            return block
+    raise AssertionError(f"no set form for {exercise}")
+
+
+def test_pain_form_keeps_what_was_typed_after_an_error(users: Users) -> None:
+    """Issue 12: pain 11 is refused in words, and the other values stay in the form."""
+    pat = users.patient(timezone="UTC")
+    token = csrf_from(pat.get("/pain").text)
+    earlier = (datetime.now(timezone.utc) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    r = pat.post("/pain", data={"csrf_token": token, "back": "4", "knee": "11", "at": earlier})
+    assert r.status_code == 422
+    assert "The knee pain must be a whole number 0-10, got 11." in r.text
+    assert re.search(r'id="back"[^>]*value="4"', r.text)
+    assert re.search(r'id="knee"[^>]*value="11"', r.text)
+    assert re.search(rf'id="at"[^>]*value="{earlier}"', r.text)
+    assert pat.get("/api/pain").json() == []  # the good back reading was not saved alone
+    r = pat.post("/pain", data={"csrf_token": token, "back": "4", "at": "2099-01-01T10:00"})
+    assert r.status_code == 422 and "in the future" in r.text
+    assert re.search(r'id="back"[^>]*value="4"', r.text)
+    assert re.search(r'id="at"[^>]*value="2099-01-01T10:00"', r.text)
+
+
+def test_set_form_keeps_what_was_typed_after_an_error(users: Users) -> None:
+    """Issue 12: a set with the reps missing, or pain 11, comes back on Today with the reason
+    in words inside that exercise's form, opened, and everything else still typed in."""
+    pat = users.patient(timezone="UTC")
+    assert pat.post("/api/screenings", json=SCREEN_OK).status_code == 201
+    token = csrf_from(pat.get("/today").text)
+    earlier = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    typed = {"csrf_token": token, "exercise": "glute_bridge", "pain_before": "3",
+             "pain_during": "5", "pain_after": "4", "at": earlier}
+    r = pat.post("/sets", data={**typed, "reps": ""})
+    assert r.status_code == 422
+    form = _set_form(r.text, "glute_bridge")
+    assert form.startswith("<details open>")
+    assert "Your set was not saved. The number of reps is missing" in form
+    assert 'name="reps" type="number" min="1" max="200" required value=""' in form
+    for name in ("pain_before", "pain_during", "pain_after", "at"):
+        assert re.search(rf'name="{name}"[^>]*value="{typed[name]}"', form), name
+    other = _set_form(r.text, "squat")  # the other exercises' forms stay closed and clean
+    assert other.startswith("<details>") and "not saved" not in other and 'value="3"' not in other
+    r = pat.post("/sets", data={**typed, "reps": "7", "pain_during": "11"})
+    assert r.status_code == 422
+    form = _set_form(r.text, "glute_bridge")
+    assert "The pain during must be a whole number 0-10, got 11." in form
+    assert re.search(r'name="reps"[^>]*value="7"', form)
+    assert re.search(r'name="pain_during"[^>]*value="11"', form)
+    assert re.search(r'name="pain_before"[^>]*value="3"', form)
+    assert pat.get("/api/progress").json()["sessions"] == []  # nothing was saved
+    r = pat.post("/sets", data={**typed, "reps": "7"}, follow_redirects=False)
+    assert r.status_code == 303
 
 
 def test_plurals(app: FastAPI, users: Users) -> None:

@@ -46,8 +46,10 @@ from glutecoach.coaching.progress import (
 )
 from glutecoach.coaching.questionnaires import (
     MEASURES,
+    WEB_FORM_FOR,
     measures_for,
     minimal_important_change,
+    result_in_words,
     score_measure,
 )
 from glutecoach.coaching.screening import (
@@ -77,6 +79,7 @@ from glutecoach.store.models import (
     SymptomCheck,
     TrainingSession,
 )
+from glutecoach.store.text import clean_text
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -736,13 +739,54 @@ def record_outcome(
     *,
     now: datetime | None = None,
 ) -> Questionnaire:
-    """Score and store one outcome measure (``odi``, ``rmdq``, ``akps``, ``psfs``)."""
+    """Score and store one outcome measure (``odi``, ``rmdq``, ``akps``, ``psfs``); the PSFS
+    activities' names are free text, checked as every other (``store/text.py``)."""
     score = score_measure(measure, answers)
+    if measure == "psfs":
+        answers = [{**item, "activity": clean_text(item["activity"].strip(),
+                                                   f"name of activity {number}")}
+                   for number, item in enumerate(answers, start=1)]
     row = Questionnaire(person_id=person.id, kind=measure, answers=answers, score=score,
                         taken_at=now or utc_now())
     session.add(row)
     session.flush()
     return row
+
+
+def latest_outcome(session: Session, person: Person, measure: str) -> Questionnaire | None:
+    """The person's latest answers to ``measure`` (a new PSFS starts from the same activities,
+    so their scores compare)."""
+    return session.scalars(
+        select(Questionnaire)
+        .where(Questionnaire.person_id == person.id, Questionnaire.kind == measure)
+        .order_by(Questionnaire.taken_at.desc(), Questionnaire.id.desc()).limit(1)
+    ).first()
+
+
+def outcome_overview(
+    session: Session, person: Person, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The questionnaires a patient answers on the web (``WEB_FORM_FOR`` the measures offered to
+    them), each with ``due``, ``next_day`` (when it is offered again, else None) and its latest
+    result in plain words (``lines``)."""
+    now = now or utc_now()
+    due = outcomes_due(session, person, now)
+    trends = {t["measure"]: t for t in outcome_trends(session, person)}
+    overview = []
+    for measure in measures_for(_pain_regions(latest_screening(session, person))):
+        form = WEB_FORM_FOR[measure]
+        kinds = ("rmdq", "odi") if measure == "rmdq" else (measure,)
+        last = session.scalar(
+            select(func.max(Questionnaire.taken_at))
+            .where(Questionnaire.person_id == person.id, Questionnaire.kind.in_(kinds))
+        )
+        next_day = (None if measure in due or last is None else
+                    local_day(person, last + timedelta(days=rules.OUTCOME_REPEAT_DAYS)))
+        overview.append({
+            "measure": form, "plain": MEASURES[form]["plain"], "due": measure in due,
+            "next_day": next_day, "lines": result_in_words(trends[form]) if form in trends else [],
+        })
+    return overview
 
 
 def _pain_regions(screening: Screening | None) -> list[str]:

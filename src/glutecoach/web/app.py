@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         live,
         pages,
         pages_clinician,
+        pages_outcomes,
     )
     from glutecoach.web.jobs import JobRunner
 
@@ -204,5 +205,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(pages.router)
     app.include_router(pages_clinician.router)
+    app.include_router(pages_outcomes.router)
     app.include_router(live.router)
     return app

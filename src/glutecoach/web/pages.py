@@ -190,11 +190,21 @@ async def screening_submit(request: Request, user: Patient, db: Db) -> Response:
 # --- today's plan and logging ----------------------------------------------------------------
 
 
+def _today(request: Request, user: Person, db: Db, error: str | None = None,
+           typed: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    """Today's page; after a refused set, with the reason and what was typed (``typed``) back
+    in that exercise's form."""
+    plan = plan_dict(db, user)
+    due = service.outcomes_due(db, user) if plan["status"] == "ok" else []
+    db.commit()
+    return render(request, "today.html", {
+        "plan": plan, "check_questions": SYMPTOM_CHECK_QUESTIONS, "outcomes_due": due,
+        "error": error, "typed": typed or {}}, status_code=status_code)
+
+
 @router.get("/today")
 def today_page(request: Request, user: Patient, db: Db) -> Response:
-    plan = plan_dict(db, user)
-    db.commit()
-    return render(request, "today.html", {"plan": plan, "check_questions": SYMPTOM_CHECK_QUESTIONS})
+    return _today(request, user, db)
 
 
 @router.post("/check", dependencies=[Csrf])
@@ -207,23 +217,38 @@ async def check_submit(request: Request, user: Patient, db: Db) -> Response:
 @router.post("/sets", dependencies=[Csrf])
 def set_submit(
     request: Request, user: Patient, db: Db,
-    exercise: Annotated[str, Form(max_length=40)],
-    reps: Annotated[int, Form(ge=1, le=200)],
+    exercise: Annotated[str, Form(max_length=40)] = "",
+    reps: Annotated[str, Form(max_length=5)] = "",
     pain_before: Annotated[str, Form(max_length=3)] = "",
     pain_during: Annotated[str, Form(max_length=3)] = "",
     pain_after: Annotated[str, Form(max_length=3)] = "",
     at: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
+    typed = {"exercise": exercise, "reps": reps, "pain_before": pain_before,
+             "pain_during": pain_during, "pain_after": pain_after, "at": at}
     try:
-        body = SetIn(exercise=exercise, reps=reps,
+        body = SetIn(exercise=exercise, reps=_reps_field(reps),
                      pain_before=_pain_field(pain_before, "pain_before"),
                      pain_during=_pain_field(pain_during, "pain_during"),
                      pain_after=_pain_field(pain_after, "pain_after"), at=at or None)
         log_manual_set(db, user, body)
     except (InputError, ValueError) as bad:
         db.rollback()
-        return render(request, "error.html", {"message": in_words(bad)}, status_code=422)
+        return _today(request, user, db, in_words(bad), typed, status_code=422)
     return _see_other("/today?logged=" + quote(exercise))
+
+
+def _reps_field(text: str) -> int:
+    """The reps done, from the set form: a whole number 1-200."""
+    if not text.strip():
+        raise InvalidField("reps", "is missing: how many did you do?")
+    try:
+        value = int(text)
+    except ValueError:
+        raise InvalidField("reps", f"must be a whole number 1-200, got {text!r}") from None
+    if not 1 <= value <= 200:
+        raise InvalidField("reps", f"must be a whole number 1-200, got {value}")
+    return value
 
 
 def _pain_field(text: str, name: str) -> int | None:
@@ -298,21 +323,21 @@ def pain_submit(
     knee: Annotated[str, Form(max_length=3)] = "",
     at: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
+    typed = {"back": back, "knee": knee, "at": at}
     try:
-        values = {"back": back.strip(), "knee": knee.strip()}
-        if not any(values.values()):
+        if not back.strip() and not knee.strip():
             raise InvalidField("pain", "give back and/or knee pain (0-10)")
-        for region, text in values.items():
-            if text:
-                if not text.isdigit():
-                    raise InvalidField(region, f"must be a whole number 0-10, got {text!r}")
-                service.log_pain(db, user, region, int(text), now=service.entered_at(user, at))
+        scores = {"back": _pain_field(back, "back_pain"), "knee": _pain_field(knee, "knee_pain")}
+        when = service.entered_at(user, at)
+        for region, score in scores.items():
+            if score is not None:
+                service.log_pain(db, user, region, score, now=when)
         db.commit()
     except InputError as bad:
         db.rollback()
         entries = list(reversed(user.pain_entries))[:30]
-        return render(request, "pain.html", {"entries": entries, "error": in_words(bad)},
-                      status_code=422)
+        return render(request, "pain.html", {"entries": entries, "error": in_words(bad),
+                                             "typed": typed}, status_code=422)
     return _see_other("/pain?saved=1")
 
 

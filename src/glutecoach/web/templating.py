@@ -51,7 +51,8 @@ def plural(count: int | float | None, singular: str, many: str | None = None) ->
 
 #: Words for field names that are not words themselves.
 FIELD_WORDS = {"availability": "window", "start": "time", "clinician_id": "clinician",
-               "timezone": "time zone", "end_time": "end time", "start_time": "start time"}
+               "timezone": "time zone", "end_time": "end time", "start_time": "start time",
+               "reps": "number of reps"}
 #: Fields whose problem is already a whole sentence.
 SENTENCE_FIELDS = frozenset({"credentials", "token"})
 #: How a problem that describes the value starts ("must be ...", "is too ...").

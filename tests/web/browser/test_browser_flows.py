@@ -206,7 +206,8 @@ def test_book_an_appointment_and_see_it_in_the_clinicians_calendar(
 
 
 PATIENT_PAGES = ["/today", "/screening", "/upload", "/live", "/pain", "/progress",
-                 "/appointments", "/analyses"]
+                 "/appointments", "/analyses", "/outcomes", "/outcomes/odi", "/outcomes/akps",
+                 "/outcomes/psfs"]
 
 
 def _unlabelled(page: Any) -> list[str]:
