@@ -76,3 +76,20 @@ def wait_until(page: Any, expression: str, timeout: float = 30_000) -> None:
         if time.monotonic() > deadline:
             raise PlaywrightTimeout(f"{expression!r} still false after {timeout / 1000:.0f} s")
         page.wait_for_timeout(100)
+
+
+def add_clinician(server: Any, email: str, name: str) -> None:
+    """A clinician account made with the CLI, as a clinic would."""
+    done = server.cli("users", "add", email, "--role", "clinician", "--name", name,
+                      "--timezone", "Europe/London", stdin=PASSWORD + "\n")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def sign_in(page: Any, email: str) -> None:
+    """Sign in through the login form."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, page.content()

@@ -17,9 +17,11 @@ from browser_support import (
     PASSWORD,
     PHONE,
     VIDEOS,
+    add_clinician,
     api_register,
     api_screen,
     shot,
+    sign_in,
     unique_email,
 )
 
@@ -105,21 +107,6 @@ def test_upload_a_real_clip_and_see_reps_and_cues(new_page: Any) -> None:
     shot(page, "upload-result", readme=True)
 
 
-def _clinician(server: Any, email: str, name: str) -> None:
-    done = server.cli("users", "add", email, "--role", "clinician", "--name", name,
-                      "--timezone", "Europe/London", stdin=PASSWORD + "\n")
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-def _sign_in(page: Any, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert "/login" not in page.url, page.content()
-
-
 def _add_availability(page: Any) -> str:
     """The clinician opens a weekly window on tomorrow's weekday, 09:00-12:00 in their time
     zone, in 30-minute slots, on the availability page; returns the weekday's name."""
@@ -143,9 +130,9 @@ def test_book_an_appointment_and_see_it_in_the_clinicians_calendar(
     """A clinician in London opens tomorrow 09:00-12:00; a patient in New York books the first
     slot, sees it in New York time, and the clinician's calendar shows it at 09:00 London."""
     clinician_email = unique_email("clinician")
-    _clinician(server, clinician_email, "Dr Alex Physio")
+    add_clinician(server, clinician_email, "Dr Alex Physio")
     clinic = new_page(DESKTOP)
-    _sign_in(clinic, clinician_email)
+    sign_in(clinic, clinician_email)
     _add_availability(clinic)
 
     patient = new_page(PHONE, timezone_id="America/New_York")
@@ -243,9 +230,9 @@ def test_clinician_pages_at_phone_width_with_labelled_inputs(
     new_page: Any, server: Any
 ) -> None:
     email = unique_email("phoneclinician")
-    _clinician(server, email, "Dr Sam Phone")
+    add_clinician(server, email, "Dr Sam Phone")
     page = new_page(PHONE)
-    _sign_in(page, email)
+    sign_in(page, email)
     for path in ("/clinic", "/clinic/calendar", "/clinic/availability"):
         response = page.goto(path)
         assert response is not None and response.status == 200, path

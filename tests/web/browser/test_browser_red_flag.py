@@ -7,34 +7,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from browser_support import DESKTOP, PASSWORD, shot, unique_email
+from browser_support import DESKTOP, PASSWORD, add_clinician, shot, sign_in, unique_email
 
 FETCH = {"X-Requested-With": "fetch"}
 REASON = "clinician to check you today"
-
-
-def _clinician(server: Any, email: str) -> None:
-    done = server.cli("users", "add", email, "--role", "clinician", "--name", "Dr Red Flag",
-                      "--timezone", "Europe/London", stdin=PASSWORD + "\n")
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-def _sign_in(page: Any, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert "/login" not in page.url, page.content()
 
 
 def test_red_flag_patient_is_refused_everywhere_until_cleared_with_a_note(
     new_page: Any, server: Any
 ) -> None:
     doc_email = unique_email("redflagdoc")
-    _clinician(server, doc_email)
+    add_clinician(server, doc_email, "Dr Red Flag")
     clinic = new_page(DESKTOP)
-    _sign_in(clinic, doc_email)
+    sign_in(clinic, doc_email)
     doc_id = clinic.request.get("/api/auth/me", headers=FETCH).json()["id"]
 
     patient = new_page(DESKTOP)
