@@ -58,8 +58,9 @@ def _stance(ctx: RepContext, out: CheckOutcome) -> None:
     severity: Severity = "advice" if oblique else "fault"
     angle = " (hard to judge at this angle: film from the front to check)" if oblique else ""
     band = FORM.oblique_stance_error if oblique else 0.0
-    if ratio * (1 - band) <= FORM.stance_max_ratio and ratio * (1 + band) >= FORM.stance_min_ratio and (
-            ratio < FORM.stance_min_ratio or ratio > FORM.stance_max_ratio):
+    outside = ratio < FORM.stance_min_ratio or ratio > FORM.stance_max_ratio
+    explained = FORM.stance_min_ratio <= ratio * (1 + band) and ratio * (1 - band) <= FORM.stance_max_ratio
+    if outside and explained:  # off, but by no more than the angle can explain
         code = "stance_too_narrow" if ratio < FORM.stance_min_ratio else "stance_too_wide"
         out.skip(code, f"from this camera angle the stance is uncertain: the feet looked {ratio:.0%} of "
                  f"shoulder width apart, but a foot placed a little ahead of the other changes that by "
