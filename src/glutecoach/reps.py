@@ -65,7 +65,7 @@ class RepCounter:
         self._last_top: tuple[int, float] | None = None
         self._bottom: tuple[int, float, float] | None = None
         self._last_valid_s: float | None = None
-        self._recent: deque[float] = deque(maxlen=thresholds.median_samples)
+        self._recent: deque[tuple[float, float]] = deque()  # (time, ratio) of the last median_window_s
         self._resumed_s = -np.inf  # when the person was last found again after being lost
         self.rejected: list[Rejected] = []
         self.rise = float("nan")
@@ -96,10 +96,12 @@ class RepCounter:
         if self._last_valid_s is not None and time_s - self._last_valid_s > self.th.trust_gap_s:
             self._resumed_s = time_s
         self._last_valid_s = time_s
-        # A running median of the last few samples: single-frame pose errors (a knee placed
-        # on the other leg, a joint re-found after occlusion) cannot cross a threshold alone.
-        self._recent.append(leg_ratio)
-        leg_ratio = float(np.median(self._recent))
+        # A running median over the last median_window_s: brief pose errors (a knee placed on
+        # the other leg, a joint re-found after occlusion) cannot cross a threshold alone.
+        self._recent.append((time_s, leg_ratio))
+        while time_s - self._recent[0][0] > self.th.median_window_s:
+            self._recent.popleft()
+        leg_ratio = float(np.median([r for _, r in self._recent]))
         if upright:
             self._remember_standing(time_s, leg_ratio)
         rise = self.thigh_rise(leg_ratio)
@@ -205,7 +207,7 @@ class RepCounter:
         lo, hi = th.standing_ratio_range
         still = (time_s - self._still[0][0] >= 0.5 * th.still_window_s
                  and max(values) - min(values) <= th.still_max_change * max(leg_ratio, lo))
-        if still and lo * (1 - th.still_max_change) <= leg_ratio <= th.max_learned_ratio \
+        if still and lo * (1 - th.still_max_change) <= leg_ratio <= th.flat_shin_ratio \
                 and self.thigh_rise(leg_ratio) <= th.learn_max_rise:
             self._standing.append((time_s, leg_ratio))
         while self._standing and time_s - self._standing[0][0] > th.standing_window_s:

@@ -18,6 +18,15 @@ class FilterThresholds:
     max_gap_s: float = 0.35
     # 4th-order Butterworth at about 6 Hz, zero phase (peers.md; common in gait/squat analysis).
     lowpass_cutoff_hz: float = 6.0
+    # Hampel identifier (kinematics.filtering.hampel) for gross pose errors (a knee placed on
+    # the other leg, a foot on the floor's edge): a sample more than 3 robust SDs from the
+    # median of the 0.3 s around it (9 frames at 30 fps: shorter than a squat's half cycle, so
+    # a turning point is a minority of any window). The SD is floored at 0.5% of the body's
+    # extent (about 8 mm on a 1.7 m person): on a still joint the window's spread is a pixel or
+    # less (median 0.2-0.5% of the body over the clips of ../shared/data, often 0), and without
+    # a floor its noise would be flagged; a deviation under 3 x 0.5% is left to the low-pass.
+    hampel_window_s: float = 0.3
+    hampel_min_sigma_body: float = 0.005
 
 
 @dataclass(frozen=True)
@@ -54,8 +63,9 @@ class RepThresholds:
     # reached then must hold confirm_top_s before it ends the rep, so that the badly placed
     # joints of a re-found person cannot split one rep in two.
     trust_gap_s: float = 0.1
-    # Running median length (samples) applied to the signal inside the counter.
-    median_samples: int = 5
+    # Running median over this much of the signal inside the counter (seconds, not samples,
+    # so that it means the same at any frame rate).
+    median_window_s: float = 0.15
     after_gap_s: float = 0.5
     confirm_top_s: float = 0.3
     # Losing the person for longer than this resets the count's state (no rep across it).
@@ -75,8 +85,17 @@ class RepThresholds:
     # ball squats, or fast sets) lowers it: 0.87 x 0.9 x 0.9 = 0.70 at the least, and a
     # straight leg reads at most 1.1 x 1.1 / cos(25) (shin inclined) = 1.3-1.6.
     standing_ratio_range: tuple[float, float] = (0.65, 1.6)
-    # Above this the shin is nearly flat (kneeling, lying, a plank): never a standing sample.
-    max_learned_ratio: float = 2.5
+    # Above this the shin is nearly flat (kneeling, lying, a plank, the back leg of a lunge):
+    # with the thigh vertical, a thigh/shin ratio of 2.5 puts the shin 66 degrees from
+    # vertical, which no standing or squatting leg reaches. Never a standing sample
+    # (reps.RepCounter), and, per leg, when the two legs are combined
+    # (kinematics.angles.combine_legs): where one leg reads that and the other does
+    # not, the flat one is a lunge's back leg or a pose error, and the other leg alone says
+    # what the knees do. Measured: RepCount stu4_69, frames 66-67, the right knee placed at
+    # its ankle's height at the bottom of a squat (right ratio 3.4 after smoothing, left 0.6):
+    # the mean, 2.0, read as back at the top and split the rep in two (the Hampel filter
+    # cannot catch it: two frames in a window that per-frame normalisation makes noisy).
+    flat_shin_ratio: float = 2.5
     # Learned only from still moments: the ratio changes by at most 8% over still_window_s
     # (a descent changes it by that much in well under 0.1 s).
     still_window_s: float = 0.4

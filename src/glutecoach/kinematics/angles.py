@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from glutecoach.skeleton import J
+from glutecoach.thresholds import REPS
 
 Array = npt.NDArray[np.float64]
 
@@ -97,7 +98,13 @@ def combine_legs(ratios: Array, score: Array | None) -> Array:
     sends the ratio to its cap) fake a return to standing mid-rep and split one rep in two.
     Weight: the leg's weakest joint confidence (hip, knee, ankle), 0 at 0.3 (peers' usual
     cut-off) rising to 1 at 0.8, squared so a clearly better leg dominates. Without
-    confidences (keypoints that carry none) it is the plain mean."""
+    confidences (keypoints that carry none) it is the plain mean. A leg whose shin reads
+    nearly flat while the other does not is left out: a knee placed at its ankle's height
+    for a few frames otherwise lifts the mean to "standing" at the bottom of a squat."""
+    # One shin read flat while the other leg reads a knee bend: left out (thresholds).
+    flat = ratios > REPS.flat_shin_ratio
+    one_flat = flat.any(axis=1) & ~flat.all(axis=1) & np.isfinite(ratios).all(axis=1)
+    ratios = np.where(one_flat[:, None] & flat, np.nan, ratios)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames where neither leg was seen
         if score is None:

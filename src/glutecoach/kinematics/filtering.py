@@ -10,10 +10,10 @@ and smooths hard when it is still.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import numpy.typing as npt
-from scipy.ndimage import median_filter
 from scipy.signal import butter, sosfiltfilt
 
 from glutecoach.thresholds import FILTER
@@ -28,18 +28,25 @@ def mask_low_confidence(xy: Array, score: Array, min_score: float = FILTER.min_j
     return out
 
 
-def hampel(x: Array, window: int, n_sigmas: float = 3.0) -> Array:
-    """Replace samples further than n_sigmas robust SDs from the running median with NaN."""
+def hampel(x: Array, window: int, n_sigmas: float = 3.0, min_sigma: float = 0.0) -> Array:
+    """The Hampel identifier (Pearson et al. 2016): NaN out each sample further than
+    ``n_sigmas`` robust SDs from the median of the ``window`` samples centred on it, the SD being
+    1.4826 x that window's median absolute deviation from its median. ``min_sigma`` floors the SD
+    so that a still joint, whose spread is a pixel or less, does not have its noise flagged.
+    Missing samples are left out of every window."""
     if len(x) < 3 or window < 3:
         return x
+    half = window // 2
+    padded = np.pad(x, half, mode="edge")  # the ends are judged on the window held at the edge
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
     ok = np.isfinite(x)
-    filled = np.interp(np.arange(len(x)), np.flatnonzero(ok), x[ok]) if ok.sum() >= 2 else x
-    med = median_filter(filled, size=window, mode="nearest")
-    mad = median_filter(np.abs(filled - med), size=window, mode="nearest") * 1.4826
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing windows give NaN
+        med = np.nanmedian(windows, axis=1)
+        sigma = 1.4826 * np.nanmedian(np.abs(windows - med[:, None]), axis=1)
+    bad = ok & (np.abs(x - med) > n_sigmas * np.maximum(sigma, min_sigma))
     out = x.copy()
-    floor = np.nanmedian(mad) if np.isfinite(mad).any() else 0.0
-    bad = np.abs(x - med) > n_sigmas * np.maximum(mad, floor * 0.5 + 1e-9)
-    out[bad & ok] = np.nan
+    out[bad] = np.nan
     return out
 
 
@@ -94,10 +101,21 @@ def trim_gap_edges(x: Array, max_gap: int, trim: int = 2) -> Array:
     return out
 
 
+def body_extent(xy: Array) -> float:
+    """The body's size in the track's own units (pixels, or 1 for normalised keypoints): the
+    median over frames of the larger of its width and height. 0 when no frame has two joints."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames with no joint
+        size = np.nanmax(np.nanmax(xy, axis=1) - np.nanmin(xy, axis=1), axis=1)
+        extent = float(np.nanmedian(size)) if np.isfinite(size).any() else 0.0
+    return extent
+
+
 def smooth_track(xy: Array, score: Array, fps: float) -> Array:
     """The offline chain on every joint coordinate: mask, Hampel, fill, low-pass. (T, J, 2)."""
     clean = mask_low_confidence(xy, score)
-    window = max(5, int(round(0.3 * fps)) | 1)
+    window = max(5, int(round(FILTER.hampel_window_s * fps)) | 1)
+    min_sigma = FILTER.hampel_min_sigma_body * body_extent(clean)
     max_gap = max(2, int(round(FILTER.max_gap_s * fps)))
     out = np.empty_like(clean)
     for j in range(clean.shape[1]):
@@ -106,7 +124,7 @@ def smooth_track(xy: Array, score: Array, fps: float) -> Array:
             if np.isfinite(x).sum() < 3:
                 out[:, j, c] = x
                 continue
-            x = trim_gap_edges(hampel(x, window), max_gap)
+            x = trim_gap_edges(hampel(x, window, min_sigma=min_sigma), max_gap)
             out[:, j, c] = lowpass(fill_gaps(x, max_gap), fps)
     return out
 
