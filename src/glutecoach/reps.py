@@ -212,7 +212,7 @@ class RepCounter:
             self._standing.append((time_s, leg_ratio))
         while self._standing and time_s - self._standing[0][0] > th.standing_window_s:
             self._standing.popleft()
-        if len(self._standing) >= th.standing_min_samples:
+        if self._standing and self._standing[-1][0] - self._standing[0][0] >= th.standing_min_s:
             ref = float(np.quantile([r for _, r in self._standing], th.standing_quantile))
             self._reference = float(np.clip(ref, lo, hi))
 

@@ -108,11 +108,13 @@ class RepThresholds:
     # mis-placed knee cannot set it. A 10 s window kept a tall start as "standing" for three
     # reps of a set whose tops came back only to 0.8 of it (tests/analysis/test_reps.py); a
     # higher quantile (0.75, 0.9) reads every dip as deeper, and let a jump onto a pull-up
-    # bar and a weight shift during front raises (RepCount) pass as squats. At least 5
-    # samples; during a long hold at the bottom, with no new sample, the last value is kept.
+    # bar and a weight shift during front raises (RepCount) pass as squats. Learned once such
+    # moments span 0.13 s (5 frames at 30 fps; a count of frames would ask twice as long at
+    # 15 fps and miss a first rep that starts 0.4 s into the clip); during a long hold at the
+    # bottom, with no new sample, the last value is kept.
     standing_window_s: float = 3.0
     standing_quantile: float = 0.5
-    standing_min_samples: int = 5
+    standing_min_s: float = 0.13
 
 
 @dataclass(frozen=True)
