@@ -77,6 +77,19 @@ def test_a_looped_set_counts_three_times_as_many() -> None:
     assert analyze_sequence(long).rep_count == 3 * analyze_sequence(seq).rep_count
 
 
+def test_a_clip_cut_mid_rep_gains_at_the_joins_only() -> None:
+    # Cut in the last rep's descent: each join completes that rep (the jump to the clip's
+    # standing start), which the long-set check must leave out, and nothing else changes.
+    full = _squats(reps=3)
+    bottoms = [r.bottom_frame for r in analyze_sequence(full).reps]
+    seq = robustness._take(full, np.arange(bottoms[-1] + 1))
+    span = robustness.pass_length_s(seq)
+    alone, long = analyze_sequence(seq), analyze_sequence(robustness.looped(seq))
+    assert long.rep_count == 3 * alone.rep_count + 2  # one more at each of the two joins
+    assert robustness.interior_reps(alone.reps, span) == alone.rep_count == 2
+    assert robustness.interior_reps(long.reps, span, 3) == 6
+
+
 @pytest.mark.skipif(not (VIDEOS / "truth.csv").exists(), reason="../shared/data is not beside the clone")
 def test_the_many_source_long_video_draws_on_at_least_eight_sources() -> None:
     speed = _module("speed")
