@@ -29,10 +29,10 @@ def mask_low_confidence(xy: Array, score: Array, min_score: float = FILTER.min_j
 
 
 def hampel(x: Array, window: int, n_sigmas: float = 3.0, min_sigma: float = 0.0) -> Array:
-    """The Hampel identifier (Pearson et al. 2016): NaN out each sample further than
-    ``n_sigmas`` robust SDs from the median of the ``window`` samples centred on it, the SD being
-    1.4826 x that window's median absolute deviation from its median. ``min_sigma`` floors the SD
-    so that a still joint, whose spread is a pixel or less, does not have its noise flagged.
+    """The Hampel identifier: NaN out each sample further than ``n_sigmas`` robust SDs from
+    the median of the ``window`` samples centred on it, the SD being 1.4826 x that window's
+    median absolute deviation from its median. ``min_sigma`` floors the SD so that a still
+    joint, whose spread is a pixel or less, does not have its noise flagged.
     Missing samples are left out of every window."""
     if len(x) < 3 or window < 3:
         return x
