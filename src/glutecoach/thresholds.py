@@ -283,8 +283,9 @@ class ViewThresholds:
     # it (yaw under 30 or over 150). Between them the view is oblique: angles come from
     # vertical extents (kinematics/angles.py) and frontal checks are not made. Measured at the
     # set's standing moments on ../shared/data (docs/accuracy.md): labelled front 2-8 degrees,
-    # back 168-169, side 69-96; 35-58 on the clips labelled oblique, and on four labelled side
-    # that stand turned 47-57 degrees to the camera by what their frames show.
+    # back 168-169, side 69-96, oblique 35-58 (131 from behind); the labels the frames
+    # contradict read 47-52 (three labelled side, turned about 45 degrees), 69-88 (four
+    # labelled oblique, side on or nearly) and 148 (one labelled back, from behind-left).
     facing_max_deg: float = 30.0
     side_min_deg: float = 60.0
     # The yaw is trusted from this many standing frames with world landmarks; fewer (keypoint
