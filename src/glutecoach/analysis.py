@@ -24,7 +24,7 @@ from glutecoach.errors import InputError
 from glutecoach.keypoints import is_keypoint_path, load_keypoints
 from glutecoach.kinematics.angles import combine_legs, leg_ratio, legs_upright
 from glutecoach.kinematics.filtering import smooth_track
-from glutecoach.kinematics.view import classify_view
+from glutecoach.kinematics.view import view_of_set
 from glutecoach.pose.backfill import backfill
 from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.pose.people import Band, cropped_factory, find_people
@@ -174,7 +174,8 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
         windows.append((w, counter.standing_ratio))
     if counter.unfinished():
         warnings.append("The recording ends during a rep; it was not counted.")
-    view = _view(seq, sig, counter.standing_ratio)
+    span = (windows[0][0].start, windows[-1][0].end) if windows else None
+    view = view_of_set(sig.xy, seq.score, seq.world, seq.times, combined, counter.standing_ratio, span)
     passed: list[RepContext] = []
     rejected: list[str] = []
     previous_passed = True
@@ -197,12 +198,6 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     if seq.coords == "frame_normalised":
         warnings.append("Keypoints are normalised frame by frame: reps are counted, angles are not judged.")
     return _result(seq, reps, view, warnings)
-
-
-def _view(seq: PoseSequence, sig: Signals, standing: float) -> View:
-    rise = 1 - sig.combined / standing
-    tops = np.flatnonzero(rise <= REPS.exit_ascent)
-    return classify_view(sig.xy, seq.score, tops if len(tops) >= 5 else None)
 
 
 class GateOutcome(NamedTuple):

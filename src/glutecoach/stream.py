@@ -21,7 +21,7 @@ import numpy.typing as npt
 from glutecoach.analysis import analyze_sequence, gate_rep, judge_rep
 from glutecoach.kinematics.angles import combine_legs, leg_ratio, legs_upright
 from glutecoach.kinematics.filtering import OneEuroFilter, mask_low_confidence
-from glutecoach.kinematics.view import classify_view
+from glutecoach.kinematics.view import view_of_set
 from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.reps import RepCounter, RepWindow
 from glutecoach.skeleton import N_JOINTS
@@ -69,6 +69,7 @@ class LiveCoach:
     _closed: bool = False
     _last_end: int = 0
     _last_passed: bool = True  # the previous movement's own features passed the squat gate
+    _first_start: int | None = None  # where the set's first movement began (the view is read from there)
 
     def push_image(self, image_rgb: npt.NDArray[np.uint8], t_s: float) -> LiveUpdate:
         """Run the pose model on one RGB frame and update the set."""
@@ -130,8 +131,11 @@ class LiveCoach:
         standing = self._counter.standing_ratio
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            view = classify_view(xy, np.asarray(self._score))
             combined = np.asarray(self._combined)
+            if self._first_start is None:
+                self._first_start = window.start
+            view = view_of_set(xy, np.asarray(self._score), np.asarray(self._world), times, combined,
+                               standing, (self._first_start, window.end))
             ctx, why, own = gate_rep(xy, times, combined, ratios, standing, window, self._last_end,
                                      len(times) - 1, "pixels", view, self._last_passed,
                                      np.asarray(self._world))

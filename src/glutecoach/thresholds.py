@@ -290,9 +290,30 @@ class ReliabilityThresholds:
 
 @dataclass(frozen=True)
 class ViewThresholds:
-    """Shoulder width over torso height (both in the picture) tells the camera's angle."""
+    """The camera's angle to the body: the torso's yaw from BlazePose's 3D world landmarks, or,
+    without them (keypoint files), shoulder width over torso height in the picture."""
 
-    # A person's shoulders are about 0.8-0.9 of torso height wide, face on.
+    # Torso yaw (0 = facing the camera, 90 = side on, 180 = back to it). The checks read angles
+    # in the picture, where a segment tilted phi within a plane turned theta from the picture's
+    # plane shows as atan(tan(phi) cos(theta)). Turned 30 degrees the error is at most 4 degrees
+    # (at phi near 45), about the 3-degree error of 2D joint angles and half the 8-degree
+    # smallest detectable difference (Munro et al. 2012, evidence.md); at 45 degrees it is 10,
+    # at 60 degrees 18. So a side view (depth, trunk lean, hips back, read as drawn) needs the
+    # movement plane within 30 degrees of the picture (yaw 60-120), and a front or back view
+    # (knee tracking, hip shift) the body facing within 30 degrees of the camera or away from
+    # it (yaw under 30 or over 150). Between them the view is oblique: angles come from
+    # vertical extents (kinematics/angles.py) and frontal checks are not made. Measured at the
+    # set's standing moments on ../shared/data (docs/accuracy.md): labelled front 2-8 degrees,
+    # back 168-169, side 69-96, oblique 35-58 (131 from behind); the labels the frames
+    # contradict read 47-52 (three labelled side, turned about 45 degrees), 69-88 (four
+    # labelled oblique, side on or nearly) and 148 (one labelled back, from behind-left).
+    facing_max_deg: float = 30.0
+    side_min_deg: float = 60.0
+    # The yaw is trusted from this many standing frames with world landmarks; fewer (keypoint
+    # files, a camera feed that gives no 3D) fall back to the 2D rule below.
+    min_world_frames: int = 5
+    # 2D rule: a person's shoulders are about 0.8-0.9 of torso height wide face on, and
+    # narrow as cos(yaw) as they turn (front: turned under about 47 degrees; side: past 72).
     front_min_ratio: float = 0.55
     side_max_ratio: float = 0.25
 

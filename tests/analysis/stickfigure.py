@@ -124,6 +124,19 @@ def sequence(
     )
 
 
+def world_landmarks(poses: list[Array], yaw_deg: float) -> Array:
+    """The same poses as BlazePose's 3D world landmarks seen from ``yaw_deg`` (as ``sequence``
+    projects them): metres, origin between the hips, x to the picture's right, y down, z away
+    from the camera."""
+    a = np.radians(yaw_deg)
+    pts = np.asarray(poses)
+    right = pts[..., 0] * np.sin(a) + pts[..., 2] * np.cos(a)
+    away = -pts[..., 0] * np.cos(a) + pts[..., 2] * np.sin(a)
+    world = np.stack([right, pts[..., 1], away], axis=-1) * (1.7 / STATURE)
+    hips = (world[:, J["left_hip"]] + world[:, J["right_hip"]]) / 2
+    return world - hips[:, None, :]
+
+
 def _ease(n: int) -> Array:
     """0 to 1 over n frames, smoothly (cosine), as a movement starts and stops."""
     return (1 - np.cos(np.linspace(0.0, np.pi, n))) / 2
