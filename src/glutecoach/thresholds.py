@@ -271,7 +271,9 @@ class FormThresholds:
     # Heels: heel rising relative to the toe, in foot lengths (no validated threshold).
     heel_rise_max_foot: float = 0.15
     # Lockout: hip extension back to about neutral; more than 20 degrees of hip flexion left
-    # at the top is flagged (heuristic).
+    # at the top is flagged (heuristic). On video the 3D world landmarks' sagittal hip angle
+    # must agree (checks/sagittal._lockout): at an angle, a wide stance's sideways thighs read
+    # as 27-36 degrees of bend in the picture where 3D reads 2-9 (apurvo_sumo_fix_feet).
     lockout_hip_flexion_max_deg: float = 20.0
     # Tempo: a descent under about 1 s is fast for a controlled bodyweight squat.
     descent_min_s: float = 1.0

@@ -122,16 +122,36 @@ def _vp_band(angle: Callable[[Array, Array, float], Array], a: Array, b: Array, 
 def _lockout(ctx: RepContext, out: CheckOutcome, side: str) -> None:
     """Hip bend left at the top: the least over the frames from the end of the rep to just
     after its most upright frame. One frame on a flat stretch of the signal is arbitrary (which
-    one is the maximum depends on landmark jitter); the best extension reached there is not."""
+    one is the maximum depends on landmark jitter); the best extension reached there is not.
+
+    With 3D world landmarks (video), the same least bend is measured there too, in the body's
+    own sagittal plane, and the cue is given only when both say so: the picture's estimate
+    reads a wide stance's sideways thighs (oblique view) or a trunk cut off by the frame as
+    hip bend, the 3D estimate has its own depth errors, and a wrong cue costs more than a
+    missing one. When they disagree the rep says lockout could not be checked, and why."""
     fps = (len(ctx.times) - 1) / max(float(ctx.times[-1] - ctx.times[0]), 1e-6)
     last = min(len(ctx.times) - 1, ctx.top + int(round(0.3 * fps)))
-    values = [_hip_flexion(ctx, t, side) for t in range(min(ctx.end, ctx.top), last + 1)]
-    values = [v for v in values if np.isfinite(v)]
-    flex = float(min(values)) if values else float("nan")
+    frames = range(min(ctx.end, ctx.top), last + 1)
+    flex = _least([_hip_flexion(ctx, t, side) for t in frames])
     out.metrics["hip_flexion_top_deg"] = flex
-    if flex > FORM.lockout_hip_flexion_max_deg:
-        out.fault("incomplete_lockout", "fault", flex, FORM.lockout_hip_flexion_max_deg, "deg",
-                  f"You did not stand fully tall: {flex:.0f} degrees of hip bend left at the top.")
+    limit = FORM.lockout_hip_flexion_max_deg
+    if not flex > limit:
+        return
+    if ctx.world is not None:
+        flex_3d = _least([A.hip_flexion_sagittal_3d(ctx.world[t], side) for t in frames])
+        out.metrics["hip_flexion_top_3d_deg"] = flex_3d
+        if not flex_3d > limit:
+            out.skip("incomplete_lockout",
+                     f"the picture shows {flex:.0f} degrees of hip bend left at the top, the body's "
+                     f"3D landmarks {flex_3d:.0f}: too uncertain to call", FILM_SIDE)
+            return
+    out.fault("incomplete_lockout", "fault", flex, limit, "deg",
+              f"You did not stand fully tall: {flex:.0f} degrees of hip bend left at the top.")
+
+
+def _least(values: list[float]) -> float:
+    finite = [v for v in values if np.isfinite(v)]
+    return float(min(finite)) if finite else float("nan")
 
 
 def _hip_flexion(ctx: RepContext, t: int, side: str) -> float:

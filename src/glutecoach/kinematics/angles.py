@@ -70,6 +70,26 @@ def lean_from_vertical_vp(lower: Array, upper: Array, standing_length: float) ->
     return np.degrees(np.arccos(np.clip(rise / standing_length, -1.0, 1.0)))
 
 
+def hip_flexion_sagittal_3d(world: Array, side: str) -> float:
+    """Hip flexion (degrees; 0 standing straight) of one leg from one frame of 3D world
+    landmarks (33, 3): the angle between the trunk (mid-hip to mid-shoulder) and the thigh,
+    both projected onto the body's sagittal plane (normal to the hip line). The projection
+    leaves out abduction, so a wide (sumo) stance, whose thighs slant sideways, does not read
+    as hip bend, as it does in a picture taken at an angle. NaN when a landmark is missing."""
+    left_hip, right_hip = world[J["left_hip"]], world[J["right_hip"]]
+    normal = left_hip - right_hip
+    trunk = (world[J["left_shoulder"]] + world[J["right_shoulder"]]) / 2 - (left_hip + right_hip) / 2
+    thigh = world[J[f"{side}_knee"]] - world[J[f"{side}_hip"]]
+    with np.errstate(all="ignore"):
+        normal = normal / np.linalg.norm(normal)
+        trunk_s = trunk - normal * float(trunk @ normal)
+        thigh_s = thigh - normal * float(thigh @ normal)
+        cos = float(trunk_s @ thigh_s) / float(np.linalg.norm(trunk_s) * np.linalg.norm(thigh_s))
+    if not np.isfinite(cos):
+        return float("nan")
+    return 180.0 - float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
 def length(a: Array, b: Array) -> Array:
     return np.linalg.norm(a - b, axis=-1)
 
