@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian or Ubuntu machine needs, installed by the project itself: ffmpeg
 # (benchmarks and the test fixtures' video variants), python3-venv where the system Python lacks
-# it, and a virtual environment with glutecoach and its pinned dependencies. With GLUTECOACH_FOR_TESTS=1 (scripts/test.sh) also what the tests need:
+# it, and a virtual environment with glutecoach, the web app and the clinic's commands (the web and
+# postgres extras). With GLUTECOACH_FOR_TESTS=1 (scripts/test.sh) also what the tests need:
 # PostgreSQL, Debian's Chromium and the test extra (pytest, Playwright, schemathesis, Ray).
 # Safe to run again. If another apt or dpkg (an unattended upgrade, a second terminal) is running,
 # it waits for it, saying so, instead of failing on its lock.
@@ -64,5 +65,9 @@ fi
 if [ "$for_tests" = 1 ]; then
     .venv/bin/python -m pip install -q -e ".[test]"
 else
-    .venv/bin/python -m pip install -q -e .
+    .venv/bin/python -m pip install -q -e ".[web,postgres]"
 fi
+# MediaPipe 0.10.21 requires JAX for its model-maker and LLM-converter tools; its pose solution,
+# the only part glutecoach uses, never imports it. Removing it saves about 380 MB
+# (docs/settings.md); pip puts it back on the next run, and this removes it again.
+.venv/bin/python -m pip uninstall -q -y jax jaxlib ml_dtypes opt_einsum

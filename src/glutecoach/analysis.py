@@ -41,11 +41,13 @@ Progress = Callable[[int, int], None]
 class AnalysisOptions:
     """fps: frame rate of keypoint input. every_frame: run the pose model on every video frame
     instead of the adaptive sampling (sampling.py). find_people: look for several people in
-    view and follow the one exercising (pose/people.py)."""
+    view and follow the one exercising (pose/people.py). pose_threads: pose models at once on a
+    long video (None: sampling.pose_threads's default); speed only, never the result."""
 
     fps: float = 30.0
     every_frame: bool = False
     find_people: bool = True
+    pose_threads: int | None = None
 
 
 @dataclass
@@ -101,7 +103,7 @@ def load_sequence(
     bands = find_people(path, info.fps) if options.find_people else []
     if len(bands) < 2:
         seq = estimate_video_poses(path, info, estimator_factory, every_frame=options.every_frame,
-                                   progress=progress)
+                                   progress=progress, threads=options.pose_threads)
         return backfill(path, seq, estimator_factory)
     # One pass of the pose model per person, and one on the whole picture, which wins ties: a
     # face on a poster or a screen must not cut the real person's band in two. Rare; worth it.
@@ -111,7 +113,7 @@ def load_sequence(
         factory = estimator_factory if band is None else cropped_factory(estimator_factory, band)
         part = None if progress is None else _part_progress(progress, k, len(regions))
         seq = estimate_video_poses(path, info, factory, every_frame=options.every_frame,
-                                   progress=part)
+                                   progress=part, threads=options.pose_threads)
         candidates.append(backfill(path, seq, factory))
     return _exerciser(candidates, regions)
 

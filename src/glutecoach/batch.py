@@ -24,11 +24,13 @@ def error_entry(path: str, message: str) -> dict[str, Any]:
     return {"error": message, "source": {"path": path}}
 
 
-def analyse_file_safely(path: str, fps: float, every_frame: bool) -> dict[str, Any]:
+def analyse_file_safely(path: str, fps: float, every_frame: bool,
+                        pose_threads: int | None = None) -> dict[str, Any]:
     """One file of a batch, in a worker process or a Ray task: a glutecoach.analysis/1 dict, or
     an error entry."""
     try:
-        return analyze_file(path, AnalysisOptions(fps, every_frame)).to_dict()
+        options = AnalysisOptions(fps, every_frame, pose_threads=pose_threads)
+        return analyze_file(path, options).to_dict()
     except InputError as exc:
         return error_entry(path, str(exc))
     except Exception as exc:  # noqa: BLE001 - a bug or a library failure on one file
@@ -58,10 +60,12 @@ class LocalExecutor(ProcessPoolExecutor):
 
 
 def analyse_all(executor: Executor, paths: list[str], fps: float, every_frame: bool,
-                on_done: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+                on_done: Callable[[str], None] | None = None,
+                pose_threads: int | None = None) -> list[dict[str, Any]]:
     """One result dict (or error entry) per path, in order, on ``executor``."""
     results: dict[str, dict[str, Any]] = {}
-    futures = {executor.submit(analyse_file_safely, p, fps, every_frame): p for p in paths}
+    futures = {executor.submit(analyse_file_safely, p, fps, every_frame, pose_threads): p
+               for p in paths}
     for fut in as_completed(futures):
         path = futures[fut]
         try:
@@ -75,9 +79,11 @@ def analyse_all(executor: Executor, paths: list[str], fps: float, every_frame: b
 
 
 def analyse_locally(paths: list[str], fps: float, every_frame: bool, workers: int,
-                    on_done: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
-    """One result dict (or error entry) per path, in order, on ``workers`` local processes."""
-    # Cores are shared out between worker processes; a long video's segments use the rest.
-    os.environ.setdefault("GLUTECOACH_POSE_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
+                    on_done: Callable[[str], None] | None = None,
+                    pose_threads: int | None = None) -> list[dict[str, Any]]:
+    """One result dict (or error entry) per path, in order, on ``workers`` local processes,
+    each running ``pose_threads`` pose models on a long video (default: the cores shared out
+    between the workers)."""
+    threads = pose_threads or max(1, (os.cpu_count() or 1) // workers)
     with LocalExecutor(workers) as executor:
-        return analyse_all(executor, paths, fps, every_frame, on_done)
+        return analyse_all(executor, paths, fps, every_frame, on_done, threads)

@@ -77,12 +77,13 @@ class RayExecutor(Executor):
 
 
 def analyse_on_ray(paths: list[str], fps: float, every_frame: bool, address: str,
-                   on_done: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+                   on_done: Callable[[str], None] | None = None,
+                   pose_threads: int | None = None) -> list[dict[str, Any]]:
     """One glutecoach.analysis/1 dict (or an ``{"error": ...}`` entry) per path, in order."""
     from glutecoach.batch import analyse_all
 
     with RayExecutor(address) as executor:
-        return analyse_all(executor, paths, fps, every_frame, on_done)
+        return analyse_all(executor, paths, fps, every_frame, on_done, pose_threads)
 
 
 def _connect(ray: Any, address: str) -> None:

@@ -16,10 +16,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from glutecoach.analysis import AnalysisOptions, analyze_sequence, load_sequence
-from glutecoach.cli_errors import console, error_line, fail, out
+from glutecoach.cli_errors import (
+    EXIT_BAD_INPUT,
+    console,
+    error_line,
+    fail,
+    missing_extra,
+    out,
+    settings,
+)
 from glutecoach.errors import InputError
 from glutecoach.keypoints import check_fps, is_keypoint_path
 from glutecoach.outputs import check_writable, replaced_atomically, write_text_atomically
+from glutecoach.settings import Settings, SettingsError
 from glutecoach.video import VIDEO_SUFFIXES
 
 try:  # recent Typer ships its own copy of click
@@ -41,8 +50,14 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 
 
 @app.callback()
-def _startup() -> None:
-    _quiet_native_logs()
+def _startup(ctx: typer.Context) -> None:
+    """The settings are read here, once; the commands get them from the context."""
+    try:
+        ctx.obj = Settings.from_env()
+    except SettingsError as exc:
+        fail(str(exc))
+    if not ctx.obj.native_logs:
+        _quiet_native_logs()
 
 
 def _quiet_native_logs() -> None:
@@ -50,9 +65,8 @@ def _quiet_native_logs() -> None:
     straight to file descriptor 2, from its own threads, whatever Python asks. Python's stderr
     is moved to a duplicate of that descriptor and descriptor 2 to /dev/null, so only those
     native lines vanish; our messages, progress bars and tracebacks still reach the terminal.
-    GLUTECOACH_NATIVE_LOGS=1 keeps them (for debugging the pose backend)."""
-    if os.environ.get("GLUTECOACH_NATIVE_LOGS") == "1":
-        return
+    The native_logs setting (GLUTECOACH_NATIVE_LOGS=1) keeps them, for debugging the pose
+    backend."""
     try:
         if sys.stderr is None or sys.stderr.fileno() != 2:
             return  # already redirected (a test runner capturing output, a second call)
@@ -128,7 +142,7 @@ def analyze(
             fail(str(exc))
     # With the JSON on stdout, everything for people goes to stderr, so `| jq` gets JSON only.
     show = console if json_out == "-" else out
-    options = AnalysisOptions(fps=fps, every_frame=every_frame)
+    options = AnalysisOptions(fps=fps, every_frame=every_frame, pose_threads=settings().pose_threads)
 
     def write_json(docs: list[dict[str, Any]]) -> None:
         if not json_out:
@@ -201,7 +215,8 @@ def _batch(items: list[Path], options: AnalysisOptions, workers: int, ray: str |
             task = bar.add_task(f"Analysing {len(items)} files on Ray ({ray})", total=len(items))
             try:
                 return analyse_on_ray(paths, options.fps, options.every_frame, ray,
-                                      on_done=lambda _p: bar.advance(task))
+                                      on_done=lambda _p: bar.advance(task),
+                                      pose_threads=options.pose_threads)
             except InputError as exc:
                 bar.stop()
                 fail(str(exc))
@@ -212,7 +227,8 @@ def _batch(items: list[Path], options: AnalysisOptions, workers: int, ray: str |
     with _progress_bar() as bar:
         task = bar.add_task(f"Analysing {len(items)} files on {n} process(es)", total=len(items))
         return analyse_locally(paths, options.fps, options.every_frame, n,
-                               on_done=lambda _p: bar.advance(task))
+                               on_done=lambda _p: bar.advance(task),
+                               pose_threads=options.pose_threads)
 
 
 def _print_summary(docs: list[dict[str, Any]], show: Console) -> None:
@@ -286,7 +302,8 @@ def evaluate(
     _check_outputs(json_out)
     with _progress_bar() as bar:
         task = bar.add_task("Evaluating", total=None)
-        ev = run_evaluation(data, AnalysisOptions(every_frame=every_frame),
+        ev = run_evaluation(data, AnalysisOptions(every_frame=every_frame,
+                                                  pose_threads=settings().pose_threads),
                             on_item=lambda name: bar.update(task, description=f"Evaluating {name}"),
                             pose_cache=pose_cache)
     table = Table(title="Rep counting, exercise gate and view")
@@ -344,6 +361,14 @@ def main() -> None:
     except _ABORTS:
         typer.echo(error_line("aborted"), err=True)
         code = 1
+    except ModuleNotFoundError as exc:
+        extra = missing_extra(exc)
+        if extra is None:
+            raise
+        typer.echo(error_line(f"this command needs the '{extra}' extra, which is not installed "
+                              f"(no module {exc.name!r}): pip install 'glutecoach[{extra}]'"),
+                   err=True)
+        code = EXIT_BAD_INPUT
     sys.exit(code or 0)
 
 

@@ -22,7 +22,7 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from glutecoach.cli_errors import EXIT_BAD_INPUT, fail, out  # noqa: F401 - EXIT_BAD_INPUT re-exported
+from glutecoach.cli_errors import EXIT_BAD_INPUT, fail, out, settings  # noqa: F401 - EXIT_BAD_INPUT re-exported
 from glutecoach.errors import InputError
 from glutecoach.outputs import check_writable, write_text_atomically
 
@@ -68,7 +68,7 @@ def _check_out(path: Path, option: str = "out", folder: bool = False) -> None:
 def _database() -> Any:
     from glutecoach.store.db import Database
 
-    return Database.open()
+    return Database.open(settings().database_url)
 
 
 # --- screen -------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from glutecoach.cli_errors import fail
+from glutecoach.cli_errors import fail, settings
+from glutecoach.settings import SettingsError
 
 
 def serve(
@@ -19,7 +20,8 @@ def serve(
         help="Folder for uploads and annotated videos (default: beside the database).")] = None,
     secure_cookies: Annotated[bool, typer.Option(
         "--secure-cookies", help="Mark cookies Secure (behind HTTPS).")] = False,
-    workers: Annotated[int, typer.Option(help="Uploads analysed at once by this server.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Uploads analysed at once by this server (default: GLUTECOACH_ANALYSIS_WORKERS or 1).")] = None,
     ray: Annotated[str | None, typer.Option(
         "--ray", help="Analyse uploads on a Ray cluster: an address (HOST:6379), 'auto' or "
                       "'local' (default: local worker processes).")] = None,
@@ -29,20 +31,20 @@ def serve(
              "(repeat for several; also GLUTECOACH_TRUSTED_PROXIES).")] = None,
 ) -> None:
     """Start the web app for patients and clinicians (http://HOST:PORT)."""
-    import dataclasses
-
     import uvicorn
 
+    from glutecoach.settings import proxy_list
     from glutecoach.web.app import create_app
-    from glutecoach.web.settings import Settings, proxy_list
 
     if not 0 < port < 65536:
         fail(f"--port must be 1-65535, got {port}")
-    settings = Settings.from_env()
-    if workers < 1:
+    if workers is not None and workers < 1:
         fail(f"--workers must be 1 or more, got {workers}")
-    changes: dict[str, object] = {"secure_cookies": secure_cookies or settings.secure_cookies,
-                                  "analysis_workers": workers}
+    changes: dict[str, object] = {}
+    if secure_cookies:
+        changes["secure_cookies"] = True
+    if workers is not None:
+        changes["analysis_workers"] = workers
     if ray:
         changes["ray_address"] = ray
     if trusted_proxy:
@@ -54,8 +56,10 @@ def serve(
         changes["database_url"] = database_url
     if media_dir:
         changes["media_dir"] = media_dir
-    settings = dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
-    app = create_app(settings)
+    try:
+        app = create_app(settings().replace(**changes))
+    except SettingsError as bad:
+        fail(str(bad))
     typer.echo(f"glutecoach web app on http://{host}:{port} (Ctrl+C stops it)")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 

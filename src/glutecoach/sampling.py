@@ -188,12 +188,12 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
 _ARENAS_SET = False
 
 
-def pose_threads() -> int:
-    """Pose models run at once on a long video: one per core, at most POSE_THREADS
-    (GLUTECOACH_POSE_THREADS overrides; batch workers set 1). Results do not depend on it."""
-    env = os.environ.get("GLUTECOACH_POSE_THREADS", "")
-    if env.isdigit() and int(env) > 0:
-        return int(env)
+def pose_threads(requested: int | None = None) -> int:
+    """Pose models run at once on a long video: ``requested`` (the pose_threads setting; a
+    local batch shares the cores out between its workers), else one per core, at most
+    POSE_THREADS. Results do not depend on it."""
+    if requested:
+        return requested
     return max(1, min(POSE_THREADS, os.cpu_count() or 1))
 
 
@@ -226,11 +226,12 @@ def estimate_video_poses(
     every_frame: bool = False,
     progress: Callable[[int, int], None] | None = None,
     stats: SamplingStats | None = None,
+    threads: int | None = None,
 ) -> PoseSequence:
     """Landmarks on every input frame of a video, the pose model run on the sampled ones.
 
     A video of at least 2 x SEGMENT_S is cut into SEGMENTS parts, each decoded (after a seek)
-    and tracked by its own pose model, up to ``pose_threads()`` at once: the model releases the
+    and tracked by its own pose model, up to ``pose_threads(threads)`` at once: the model releases the
     GIL, so two cores do about twice the work. The second part starts with the model's person
     detection instead of tracking from the previous frame, which is what the model does anyway
     whenever it loses track; the cut depends only on the video.
@@ -257,7 +258,7 @@ def estimate_video_poses(
         assert pts is not None
         where = {p: i for i, p in enumerate(pts)}
         bounds = [(pts[a], pts[b] if b < len(pts) else None) for a, b in segments]
-        with ThreadPoolExecutor(max_workers=min(pose_threads(), len(bounds)),
+        with ThreadPoolExecutor(max_workers=min(pose_threads(threads), len(bounds)),
                                 thread_name_prefix="glutecoach-pose") as pool:
             parts = list(pool.map(lambda b: _pose_pass(path, info, estimator_factory, every_frame, b,
                                                        lambda p: where.get(p, -1), tick), bounds))

@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.screening import example_answers, parse_answers, screen
 from glutecoach.coaching.sets import counts_from_analysis, counts_from_reps
+from glutecoach.settings import Settings
 from glutecoach.store import service
-from glutecoach.store.db import Database, database_url
+from glutecoach.store.db import Database, default_url
 from glutecoach.store.models import (
     Appointment,
     Availability,
@@ -257,16 +258,17 @@ def test_passwords_are_argon2_hashed() -> None:
 def test_default_database_is_sqlite_in_the_user_data_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without GLUTECOACH_DATABASE_URL the embedded default is created on first use."""
-    monkeypatch.delenv("GLUTECOACH_DATABASE_URL", raising=False)
+    """Without a URL the embedded default is created on first use. The store never reads
+    GLUTECOACH_DATABASE_URL itself: the settings do, at the entry points."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("GLUTECOACH_DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
     expected = tmp_path / "data" / "glutecoach" / "glutecoach.db"
-    assert database_url() == f"sqlite:///{expected}"
+    assert default_url() == f"sqlite:///{expected}"
     db = Database.open()
     assert expected.is_file() and "people" in db.table_names()
+    assert not (tmp_path / "elsewhere.db").exists()
     db.dispose()
-    monkeypatch.setenv("GLUTECOACH_DATABASE_URL", "sqlite:///elsewhere.db")
-    assert database_url() == "sqlite:///elsewhere.db"
+    assert Settings.from_env().database_url == f"sqlite:///{tmp_path / 'elsewhere.db'}"
 
 
 def test_analysis_with_nan_is_stored_as_null(db: Database) -> None:

@@ -17,9 +17,9 @@ warnings.filterwarnings("ignore", message=".*httpx.*")
 
 from fastapi import FastAPI
 
+from glutecoach.settings import Settings
 from glutecoach.store.testing import BACKENDS, backend_database_url
 from glutecoach.web.app import create_app
-from glutecoach.web.settings import Settings
 from glutecoach.web.testing import Users
 
 VIDEOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "videos"

@@ -13,9 +13,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from glutecoach.settings import Settings
 from glutecoach.store.models import AnalysisJob, Person
 from glutecoach.web.app import create_app
-from glutecoach.web.settings import Settings
 from glutecoach.web.testing import FETCH, PASSWORD, SCREEN_OK, Users
 
 NEW_PASSWORD = "violet anchor drizzle"

@@ -22,10 +22,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from glutecoach.settings import Settings
 from glutecoach.store.testing import ENV_POSTGRES, fresh_database_url
 from glutecoach.web.app import create_app
 from glutecoach.web.deps import SESSION_COOKIE
-from glutecoach.web.settings import Settings
 from glutecoach.web.testing import SCREEN_OK, Users
 
 warnings.filterwarnings("ignore", message=".*httpx.*")

@@ -10,8 +10,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from glutecoach.settings import Settings
 from glutecoach.store.models import AnalysisJob
-from glutecoach.web.settings import Settings
 from glutecoach.web.testing import SCREEN_OK, Users, csrf_from
 
 

@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from glutecoach.settings import Settings
 from glutecoach.store.models import Throttle
 from glutecoach.web.app import create_app
-from glutecoach.web.settings import Settings
 from glutecoach.web.testing import FETCH, PASSWORD, SCREEN_OK, Users
 
 PROXY = ("10.0.0.2", 40000)
@@ -166,7 +166,7 @@ def test_signups_per_address_are_limited(settings: Settings) -> None:
 
 
 def test_trusted_proxy_must_be_an_address(settings: Settings) -> None:
-    from glutecoach.web.settings import proxy_list
+    from glutecoach.settings import proxy_list
 
     assert proxy_list(["10.0.0.0/8", " 127.0.0.1 ", ""]) == ("10.0.0.0/8", "127.0.0.1")
     with pytest.raises(ValueError, match="not an IP address"):

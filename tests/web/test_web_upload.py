@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from glutecoach.settings import Settings
 from glutecoach.store.columns import utc_now
 from glutecoach.web.app import create_app
-from glutecoach.web.settings import Settings
 from glutecoach.web.testing import SCREEN_OK, Users, csrf_from
 
 CLIP = "side_bodyweight_5reps.mp4"  # truth.csv: 5 squats, side view
@@ -117,7 +117,7 @@ def test_uploads_are_checked_by_content_and_size(app: FastAPI, users: Users,
 
 
 def test_upload_size_limit(settings: Settings, videos: Path) -> None:
-    small = dataclasses.replace(settings, max_upload_bytes=100_000)
+    small = settings.replace(max_upload_mb=0.1)
     app = create_app(small)
     made = Users(app)
     try:

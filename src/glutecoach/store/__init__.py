@@ -1,5 +1,5 @@
 """Storage: SQLAlchemy models, the engine and unit of work, migrations, and the service layer."""
 
-from glutecoach.store.db import Database, database_url
+from glutecoach.store.db import Database, default_url
 
-__all__ = ["Database", "database_url"]
+__all__ = ["Database", "default_url"]

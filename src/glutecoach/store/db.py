@@ -1,7 +1,8 @@
 """Where the database lives, how to connect, and the unit of work.
 
-The URL comes from ``GLUTECOACH_DATABASE_URL``; without it an SQLite file in the user's data
-directory is used, created on first use. Opening a database runs the Alembic migrations shipped
+The URL is given by the caller (the CLI and the web app take it from
+:class:`glutecoach.settings.Settings`); without one an SQLite file in the user's data directory is
+used, created on first use. Opening a database runs the Alembic migrations shipped
 inside this package up to head, so an old file is upgraded in place and a new one is built by the
 same revisions (never by ``create_all``), which keeps both paths identical.
 
@@ -11,7 +12,6 @@ rolls the whole block back, so a failure mid-write leaves the database as it was
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +24,6 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-ENV_URL = "GLUTECOACH_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -35,11 +34,6 @@ def default_url() -> str:
     folder = Path(user_data_dir("glutecoach", appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'glutecoach.db'}"
-
-
-def database_url() -> str:
-    """``GLUTECOACH_DATABASE_URL`` if set, else :func:`default_url`."""
-    return os.environ.get(ENV_URL) or default_url()
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
@@ -94,8 +88,8 @@ class Database:
     def open(
         cls, url: str | None = None, *, migrate: bool = True, **engine_kwargs: Any
     ) -> Database:
-        """Connect to ``url`` (default :func:`database_url`) and migrate it to head."""
-        engine = make_engine(url or database_url(), **engine_kwargs)
+        """Connect to ``url`` (default :func:`default_url`) and migrate it to head."""
+        engine = make_engine(url or default_url(), **engine_kwargs)
         if migrate:
             upgrade(engine)
         return cls(engine, sessionmaker(engine, expire_on_commit=False))

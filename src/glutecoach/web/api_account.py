@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from glutecoach.settings import Settings
 from glutecoach.store import accounts, service, throttle
 from glutecoach.store.models import Person
 from glutecoach.store.web_sessions import start_session
@@ -26,7 +27,6 @@ from glutecoach.web.api_auth import (
 )
 from glutecoach.web.deps import Db, Text, User, require_fetch
 from glutecoach.web.progress import report_pdf
-from glutecoach.web.settings import Settings
 
 router = APIRouter(prefix="/api/auth", tags=["account"], dependencies=[Depends(require_fetch)])
 log = logging.getLogger(__name__)

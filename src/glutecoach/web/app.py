@@ -25,16 +25,16 @@ from swagger_ui_bundle import swagger_ui_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from glutecoach.errors import InputError
+from glutecoach.settings import Settings
 from glutecoach.store import throttle
-from glutecoach.store.db import Database, database_url
+from glutecoach.store.db import Database, default_url
 from glutecoach.store.web_sessions import purge_expired
 from glutecoach.web.deps import CSRF_COOKIE, NotSignedIn
-from glutecoach.web.settings import Settings
 from glutecoach.web.templating import STATIC_DIR, in_words, render
 
 
 def _open_database(settings: Settings) -> Database:
-    url = settings.database_url or database_url()
+    url = settings.database_url or default_url()
     kwargs: dict[str, Any] = {}
     if make_url(url).get_backend_name() == "sqlite":
         # Requests and analysis threads share the file: wait for the write lock, never fail.

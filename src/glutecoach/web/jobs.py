@@ -38,12 +38,12 @@ from sqlalchemy import CursorResult, Result, or_, select, update
 
 from glutecoach.coaching.errors import ProgrammeBlocked
 from glutecoach.errors import InputError
+from glutecoach.settings import Settings
 from glutecoach.store.analysed_sets import has_reps, log_analysed_set
 from glutecoach.store.columns import utc_now
 from glutecoach.store.db import Database
 from glutecoach.store.models import AnalysisJob, Person
 from glutecoach.store.service import require_exercise_allowed
-from glutecoach.web.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def _worker_database(url: str) -> Database:
 
 
 def analyse_upload(job_id: int, upload: str, videos_dir: str, database_url: str,
-                   server_id: str) -> dict[str, Any]:
+                   server_id: str, pose_threads: int | None = None) -> dict[str, Any]:
     """Analyse one upload and draw its annotated video; never raises. Returns
     ``{"analysis": ..., "annotated": path or None}``, ``{"error": message}`` or
     ``{"lost": True}`` when the job stopped being ``server_id``'s while it ran."""
@@ -116,7 +116,8 @@ def analyse_upload(job_id: int, upload: str, videos_dir: str, database_url: str,
 
     annotated: Path | None = None
     try:
-        seq = load_sequence(Path(upload), AnalysisOptions(), stage(0.0, POSE_SHARE))
+        seq = load_sequence(Path(upload), AnalysisOptions(pose_threads=pose_threads),
+                            stage(0.0, POSE_SHARE))
         result = analyze_sequence(seq)
         analysis: dict[str, Any] = json_safe(result.to_dict())
         if has_reps(analysis):
@@ -218,7 +219,8 @@ class JobRunner:
             job_id, upload = claimed
             future = executor.submit(
                 analyse_upload, job_id, upload, str(self.settings.videos_dir),
-                self.db.engine.url.render_as_string(hide_password=False), self.server_id)
+                self.db.engine.url.render_as_string(hide_password=False), self.server_id,
+                self.settings.pose_threads)
             self._running[future] = job_id
 
     def _executor_for_jobs(self) -> Executor:

@@ -26,7 +26,6 @@ import asyncio
 import json
 import logging
 import math
-import os
 import struct
 import threading
 import time
@@ -62,8 +61,6 @@ MAX_FRAME_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 1280
 #: A live set longer than this is ended as if "stop" had been sent.
 MAX_SET_SECONDS = 15 * 60
-#: Live sets running at once on this server (each holds a pose model and a thread).
-MAX_LIVE_SETS = int(os.environ.get("GLUTECOACH_MAX_LIVE", "0") or 0) or max(2, os.cpu_count() or 2)
 #: The header layout of a picture message: capture time in seconds.
 _HEADER = struct.Struct("<d")
 
@@ -228,7 +225,7 @@ async def live_socket(ws: WebSocket) -> None:
     with _running_lock:
         if _running_by_person[person_id] >= MAX_LIVE_PER_PERSON:
             busy = "you already have a live set running (another tab or device); stop it first"
-        elif _running >= MAX_LIVE_SETS:
+        elif _running >= ws.app.state.settings.live_sets:  # each holds a pose model and a thread
             busy = "too many live sets on this server; try again soon"
         else:
             busy = ""

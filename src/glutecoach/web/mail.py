@@ -6,8 +6,8 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
+from glutecoach.settings import Settings
 from glutecoach.store.accounts import RESET_HOURS
-from glutecoach.web.settings import Settings
 
 
 def can_email(settings: Settings) -> bool:

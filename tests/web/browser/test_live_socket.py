@@ -18,27 +18,20 @@ from browser_support import CLIP, PASSWORD, unique_email
 cv2 = pytest.importorskip("cv2")
 testclient = pytest.importorskip("fastapi.testclient")
 
+from glutecoach.settings import Settings
 from glutecoach.web.app import create_app
-from glutecoach.web.settings import Settings
 from glutecoach.web.testing import FETCH, SCREEN_OK, screen_with
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     tmp = tmp_path_factory.mktemp("live-socket")
+    # max_live: a finished set frees its place once its pose model is closed, a moment after
+    # the summary; tests that follow each other quickly must not wait for that.
     settings = Settings(database_url=f"sqlite:///{tmp / 'db.sqlite'}", media_dir=tmp / "media",
-                        signups_per_hour=10_000)
+                        signups_per_hour=10_000, max_live=100)
     with testclient.TestClient(create_app(settings)) as test_client:
         yield test_client
-
-
-@pytest.fixture(autouse=True)
-def _room_for_every_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A finished set frees its place once its pose model is closed, a moment after the
-    summary; tests that follow each other quickly must not wait for that."""
-    from glutecoach.web import live
-
-    monkeypatch.setattr(live, "MAX_LIVE_SETS", 100)
 
 
 def _sign_up(client: Any, answers: dict[str, Any] = SCREEN_OK) -> None:
@@ -96,12 +89,15 @@ def test_refused_from_another_site(client: Any) -> None:
     assert _close_code(client, headers={"Origin": "https://evil.example"}) == 4403
 
 
-def test_refused_when_the_server_is_busy(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from glutecoach.web import live
-
-    monkeypatch.setattr(live, "MAX_LIVE_SETS", 0)
-    _sign_up(client)
-    assert _close_code(client) == 4429
+def test_refused_when_the_server_is_busy(client: Any) -> None:
+    state = client.app.state
+    roomy = state.settings
+    state.settings = roomy.replace(max_live=0)  # (monkeypatch would delete it from State after)
+    try:
+        _sign_up(client)
+        assert _close_code(client) == 4429
+    finally:
+        state.settings = roomy
 
 
 def test_one_person_holds_one_live_place(client: Any) -> None:

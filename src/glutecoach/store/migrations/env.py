@@ -2,7 +2,8 @@
 
 Run programmatically by :func:`glutecoach.store.db.upgrade`, which hands over an open connection
 in ``config.attributes["connection"]``. Run from the command line (``alembic -x url=...``), it
-connects to ``GLUTECOACH_DATABASE_URL`` or the default SQLite file.
+connects to ``GLUTECOACH_DATABASE_URL`` (read through glutecoach.settings, this being an entry
+point) or the default SQLite file.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from glutecoach.store.db import database_url, make_engine
+    from glutecoach.settings import Settings
+    from glutecoach.store.db import default_url, make_engine
 
-    url = context.get_x_argument(as_dictionary=True).get("url") or database_url()
+    url = (context.get_x_argument(as_dictionary=True).get("url")
+           or Settings.from_env().database_url or default_url())
     engine = make_engine(url)
     with engine.begin() as connection:
         _run(connection)
