@@ -40,7 +40,7 @@ class RepThresholds:
     # ... or, after a deep bend, back up to this share of the bottom's thigh_rise or less (at
     # least 70% of the way up): fast sets often stop just short of standing between reps. The
     # next rep then starts once the signal drops the same hysteresis gap below that level, and
-    # is a squat only if the one it continues was (analysis.gate_rep). Measured with
+    # is a squat only if the one it continues was (checks.judge.gate_rep). Measured with
     # benchmarks/robustness.py (recordings played backwards, at half frame rate, with frames
     # lost, with jitter, mirrored): 0 (standing only) 24 of 42 squat variants exact and 95 of
     # 98 non-squat variants at zero; 0.25: 25 and 94; 0.30: 26 and 95. Higher shares count
@@ -87,7 +87,7 @@ class RepThresholds:
     # The median of the still, upright moments of the last 3 s (about a rep with its pause:
     # the latest tops), as the counter used to take over its tops: a median, so one
     # mis-placed knee cannot set it. A 10 s window kept a tall start as "standing" for three
-    # reps of a set whose tops came back only to 0.8 of it (tests/analysis/test_reps.py); a
+    # reps of a set whose tops came back only to 0.8 of it (tests/test_reps.py); a
     # higher quantile (0.75, 0.9) reads every dip as deeper, and let a jump onto a pull-up
     # bar and a weight shift during front raises (RepCount) pass as squats. At least 5
     # samples; during a long hold at the bottom, with no new sample, the last value is kept.

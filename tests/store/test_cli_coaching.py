@@ -12,7 +12,7 @@ import typer
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from glutecoach.cli_coaching import EXIT_BAD_INPUT, EXIT_BLOCKED, register
+from glutecoach.cli.coaching import EXIT_BAD_INPUT, EXIT_BLOCKED, register
 from glutecoach.coaching.screening import example_answers
 from glutecoach.store.db import Database
 from glutecoach.store.models import (

@@ -9,15 +9,16 @@ import pytest
 import sqlalchemy as sa
 import typer
 from pypdf import PdfReader
+from support import VIDEOS
 from typer.testing import CliRunner
 
-from glutecoach.cli_coaching import register
+from glutecoach.cli.coaching import register
 from glutecoach.coaching.screening import example_answers
 from glutecoach.coaching.sets import rep_passes
 from glutecoach.store.db import Database
 from glutecoach.store.models import ExerciseSet
 
-VIDEO = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "videos" / "side_bodyweight_5reps.mp4"
+VIDEO = VIDEOS / "side_bodyweight_5reps.mp4"
 
 pytestmark = [pytest.mark.slow]
 

@@ -29,7 +29,7 @@ from scipy.stats import spearmanr
 
 from glutecoach.checks.context import RepContext
 from glutecoach.kinematics.angles import joint, lean_from_vertical_2d
-from glutecoach.skeleton import J
+from glutecoach.pose.skeleton import J
 from glutecoach.thresholds import GATE, GateThresholds
 
 Array = npt.NDArray[np.float64]

@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 import numpy.typing as npt
 
-from glutecoach.skeleton import J
+from glutecoach.pose.skeleton import J
 
 Array = npt.NDArray[np.float64]
 

@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from glutecoach.io.video import iter_frames
 from glutecoach.pose.base import PoseEstimator
-from glutecoach.skeleton import N_JOINTS, J
+from glutecoach.pose.skeleton import N_JOINTS, J
 from glutecoach.types import PoseSequence
-from glutecoach.video import iter_frames
 
 LEG_JOINTS = {side: [J[f"{side}_{j}"] for j in ("hip", "knee", "ankle")]
               for side in ("left", "right")}

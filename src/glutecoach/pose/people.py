@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from glutecoach.io.video import iter_frames
 from glutecoach.pose.base import PoseEstimate, PoseEstimator
-from glutecoach.video import iter_frames
 
 SCAN_S = 8.0  # people are counted over the first seconds of the clip
 SCAN_FRAMES = 16  # frames looked at, evenly spread over that time
