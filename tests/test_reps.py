@@ -56,7 +56,7 @@ def test_fast_reps_stopping_short_of_standing_are_counted_one_by_one():
     reps = run(signal)[0]
     assert len(reps) == 8 and len(run(signal[::-1])[0]) == 8
     # The first began from standing; the others from the previous rep's unfinished top, so the
-    # gate accepts each of those only if the one before it was a squat (checks.judge.gate_rep).
+    # gate accepts each of those only if the one before it was a squat (checks.judge.RepJudge).
     assert [w.chained for w in reps] == [False] + [True] * 7
     # A wobble at the top of the same size is not a rep: the bend must reach min_depth.
     wobble = np.concatenate([np.ones(60), *[1 - 0.18 * np.sin(np.linspace(0, np.pi, 20))] * 6, np.ones(60)])

@@ -15,8 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from glutecoach import feedback
-from glutecoach.checks.context import RepContext
-from glutecoach.checks.judge import gate_rep, judge_rep
+from glutecoach.checks.judge import RepJudge
 from glutecoach.errors import InputError
 from glutecoach.io.keypoints import is_keypoint_path, load_keypoints
 from glutecoach.io.video import probe
@@ -144,20 +143,17 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     if counter.unfinished():
         warnings.append("The recording ends during a rep; it was not counted.")
     view = _view(seq, sig, counter.standing_ratio)
-    passed: list[RepContext] = []
+    judge = RepJudge()
+    reps: list[Rep] = []
     rejected: list[str] = []
-    previous_passed = True
     for k, (w, standing) in enumerate(windows):
         nxt = windows[k + 1][0].start if k + 1 < len(windows) else len(seq) - 1
-        prev = windows[k - 1][0].end if k else 0
-        ctx, why, own = gate_rep(sig.xy, seq.times, combined, sig.leg_ratios, standing, w, prev,
-                                 nxt, seq.coords, view, previous_passed, seq.world)
-        previous_passed = own is None
+        ctx, why, _ = judge.gate(sig.xy, seq.times, combined, sig.leg_ratios, standing, w, nxt,
+                                 seq.coords, view, seq.world)
         if why:
             rejected.append(why)
             continue
-        passed.append(ctx)
-    reps = [judge_rep(seq, ctx, k) for k, ctx in enumerate(passed)]
+        reps.append(judge.judge(seq, ctx))
     if rejected:
         warnings.append(f"{len(rejected)} movement(s) were not counted as squats: {'; '.join(sorted(set(rejected)))}.")
     if any(not r.reliable for r in reps):

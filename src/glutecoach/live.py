@@ -1,11 +1,11 @@
 """The live coach's core: frames in as they arrive, rep count and one cue at a time out.
 
 It uses the same pieces as file analysis (analysis.py): the pose estimator behind its protocol,
-the streaming RepCounter, the squat gate and the per-rep checks. Only the smoothing differs,
-because a live signal cannot look ahead: a One Euro filter (causal, little lag when the person
-moves fast, strong smoothing when still) replaces the offline zero-phase low-pass. ``finish()``
-runs the offline analysis on everything seen, so the set saved to the log is judged exactly as
-an uploaded video of the same frames would be.
+the streaming RepCounter and a RepJudge (the squat gate and the per-rep checks). Only the
+smoothing differs, because a live signal cannot look ahead: a One Euro filter (causal, little lag
+when the person moves fast, strong smoothing when still) replaces the offline zero-phase
+low-pass. ``finish()`` runs the offline analysis on everything seen, so the set saved to the log
+is judged exactly as an uploaded video of the same frames would be.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from glutecoach.analysis import analyze_sequence
-from glutecoach.checks.judge import gate_rep, judge_rep
+from glutecoach.checks.judge import RepJudge
 from glutecoach.kinematics.angles import combine_legs, leg_ratio, legs_upright
 from glutecoach.kinematics.filtering import OneEuroFilter, mask_low_confidence
 from glutecoach.kinematics.view import classify_view
@@ -68,8 +68,7 @@ class LiveCoach:
     reps: list[Rep] = field(default_factory=list)
     _cue: str | None = None
     _closed: bool = False
-    _last_end: int = 0
-    _last_passed: bool = True  # the previous movement's own features passed the squat gate
+    _judge: RepJudge = field(default_factory=RepJudge)  # the same gate and checks as file analysis
 
     def push_image(self, image_rgb: npt.NDArray[np.uint8], t_s: float) -> LiveUpdate:
         """Run the pose model on one RGB frame and update the set."""
@@ -133,13 +132,11 @@ class LiveCoach:
             warnings.simplefilter("ignore", RuntimeWarning)
             view = classify_view(xy, np.asarray(self._score))
             combined = np.asarray(self._combined)
-            ctx, why, own = gate_rep(xy, times, combined, ratios, standing, window, self._last_end,
-                                     len(times) - 1, "pixels", view, self._last_passed,
-                                     np.asarray(self._world))
-            self._last_end, self._last_passed = window.end, own is None
+            ctx, why, _ = self._judge.gate(xy, times, combined, ratios, standing, window,
+                                           len(times) - 1, "pixels", view, np.asarray(self._world))
             if why:
                 return None, why
-            rep = judge_rep(self._sequence(), ctx, len(self.reps))
+            rep = self._judge.judge(self._sequence(), ctx)
         self.reps.append(rep)
         if rep.faults:
             self._cue = rep.faults[0].cue

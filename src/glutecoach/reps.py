@@ -39,7 +39,7 @@ class RepWindow:
     end_s: float
     depth: float  # thigh_rise at the bottom
     # Began where the previous rep ended short of standing (fast sets): it is a squat only if
-    # that one was (checks.judge.gate_rep).
+    # that one was (checks.judge.RepJudge).
     chained: bool = False
 
 

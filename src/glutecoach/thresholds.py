@@ -40,7 +40,7 @@ class RepThresholds:
     # ... or, after a deep bend, back up to this share of the bottom's thigh_rise or less (at
     # least 70% of the way up): fast sets often stop just short of standing between reps. The
     # next rep then starts once the signal drops the same hysteresis gap below that level, and
-    # is a squat only if the one it continues was (checks.judge.gate_rep). Measured with
+    # is a squat only if the one it continues was (checks.judge.RepJudge). Measured with
     # benchmarks/robustness.py (recordings played backwards, at half frame rate, with frames
     # lost, with jitter, mirrored): 0 (standing only) 24 of 42 squat variants exact and 95 of
     # 98 non-squat variants at zero; 0.25: 25 and 94; 0.30: 26 and 95. Higher shares count
