@@ -10,8 +10,8 @@ import pytest
 from support import QOM, REPCOUNT, cli
 
 from glutecoach.analysis import AnalysisOptions
-from glutecoach.batch.local import analyse_file_safely
-from glutecoach.cli.analyze import _batch, _inputs
+from glutecoach.batch.local import analyse_file_safely, analyse_locally, batch_inputs
+from glutecoach.errors import InputError
 
 GOOD = [QOM / "J_01.npy", QOM / "J_04.npy", REPCOUNT / "stu10_17.npy", REPCOUNT / "stu10_24.npy"]
 
@@ -48,25 +48,40 @@ def test_folder_batch_reports_failures_at_the_end_and_analyses_the_rest(folder: 
     assert "2 of 6 files failed" in run.stdout
 
 
+def test_a_folder_batch_takes_videos_arrays_and_openpose_folders_in_name_order(folder: Path):
+    openpose = folder / "zz_openpose"
+    openpose.mkdir()
+    (openpose / "clip_000000000000_keypoints.json").write_text('{"people": []}')
+    (folder / "readme.txt").write_text("not an input\n")
+    names = [p.name for p in batch_inputs(folder)]
+    assert names == sorted([p.name for p in GOOD] + ["corrupt.npy", "notes.mp4", "zz_openpose"])
+    assert batch_inputs(GOOD[0]) == [GOOD[0]]
+    empty = folder.parent / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="folder holds no videos or keypoint files"):
+        batch_inputs(empty)
+
+
 def test_parallel_batch_equals_one_file_at_a_time(folder: Path):
-    items = _inputs(folder)
+    items = [str(p) for p in batch_inputs(folder)]
     options = AnalysisOptions()
-    parallel = _batch(items, options, workers=2, ray=None)
-    serial = [analyse_file_safely(str(p), options.fps, options.every_frame) for p in items]
+    parallel = analyse_locally(items, options.fps, options.every_frame, workers=2)
+    serial = [analyse_file_safely(p, options.fps, options.every_frame) for p in items]
     assert parallel == serial
-    assert [Path(r["source"]["path"]).name for r in parallel] == [p.name for p in items]
+    assert [r["source"]["path"] for r in parallel] == items
 
 
 def test_ray_batch_gives_identical_results(folder: Path):
     ray = pytest.importorskip("ray")
     from glutecoach.batch.ray import analyse_on_ray
 
-    items = [str(p) for p in _inputs(folder)]
-    local = _batch([Path(p) for p in items], AnalysisOptions(), workers=2, ray=None)
+    options = AnalysisOptions()
+    items = [str(p) for p in batch_inputs(folder)]
+    local = analyse_locally(items, options.fps, options.every_frame, workers=2)
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         done: list[str] = []
-        on_ray = analyse_on_ray(items, 30.0, False, "auto", on_done=done.append)
+        on_ray = analyse_on_ray(items, options.fps, options.every_frame, "auto", on_done=done.append)
         assert ray.is_initialized()  # the batch used the test's instance and left it running
     finally:
         ray.shutdown()

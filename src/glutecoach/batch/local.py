@@ -13,10 +13,26 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from pathlib import Path
 from typing import Any
 
 from glutecoach.analysis import AnalysisOptions, analyze_file
 from glutecoach.errors import InputError
+from glutecoach.io.keypoints import is_keypoint_path
+from glutecoach.io.video import VIDEO_SUFFIXES
+
+
+def batch_inputs(path: Path) -> list[Path]:
+    """What a batch of ``path`` analyses: a folder's videos, .npy arrays and OpenPose folders, in
+    name order; any other path (a file, one OpenPose folder) alone. Raises InputError for a
+    folder holding none of these, so a wrong folder is said at once, not as an empty result."""
+    if path.is_dir() and not is_keypoint_path(path):
+        items = sorted(p for p in path.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES | {".npy"}
+                       or (p.is_dir() and is_keypoint_path(p)))
+        if not items:
+            raise InputError(f"{path}: folder holds no videos or keypoint files")
+        return items
+    return [path]
 
 
 def error_entry(path: str, message: str) -> dict[str, Any]:

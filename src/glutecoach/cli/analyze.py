@@ -15,24 +15,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from glutecoach.analysis import AnalysisOptions, analyze_sequence, load_sequence
+from glutecoach.batch.local import batch_inputs
 from glutecoach.cli.errors import console, fail, out
 from glutecoach.errors import InputError
 from glutecoach.io.files import check_writable, replaced_atomically, write_text_atomically
 from glutecoach.io.keypoints import check_fps, is_keypoint_path
-from glutecoach.io.video import VIDEO_SUFFIXES
 
 #: The article whose squat instructions are coached (its cues are quoted word for word).
 ARTICLE = "'Glute dysfunction: Can strengthening your glutes possibly relieve back and knee pain?'"
-
-
-def _inputs(path: Path) -> list[Path]:
-    if path.is_dir() and not is_keypoint_path(path):
-        items = sorted(p for p in path.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES | {".npy"}
-                       or (p.is_dir() and is_keypoint_path(p)))
-        if not items:
-            fail(f"{path}: folder holds no videos or keypoint files")
-        return items
-    return [path]
 
 
 def _analyse_one(path: Path, options: AnalysisOptions, write_json: Callable[[list[dict[str, Any]]], None],
@@ -70,7 +60,10 @@ def analyze(
         fail(str(exc))
     if not input.exists():
         fail(f"{input}: no such file or folder")
-    items = _inputs(input)
+    try:
+        items = batch_inputs(input)
+    except InputError as exc:
+        fail(str(exc))
     if len(items) > 1 and (csv_out or video_out):
         fail("--csv and --video take a single input, not a folder")
     _check_outputs(json_out if json_out != "-" else None, csv_out, video_out)
