@@ -92,7 +92,7 @@ def sequence(
     person, 90: at their left side, 180: behind), with Gaussian jitter like a pose model's.
     Seen from the side, the far (right) leg gets the low confidence BlazePose gives a hidden
     leg, so the knee-bend signal follows the near leg alone
-    (kinematics.angles.combine_legs)."""
+    (kinematics.signals.combine_legs)."""
     rng = np.random.default_rng(seed)
     a = np.radians(yaw_deg)
     pts = np.asarray(poses)  # (T, 33, 3)

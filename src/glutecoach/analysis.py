@@ -17,7 +17,7 @@ import numpy as np
 from glutecoach import feedback
 from glutecoach.checks.judge import RepJudge
 from glutecoach.errors import InputError
-from glutecoach.io.keypoints import is_keypoint_path, load_keypoints
+from glutecoach.io.keypoints import check_fps, is_keypoint_path, load_keypoints
 from glutecoach.io.video import probe
 from glutecoach.kinematics.signals import Signals, compute_signals
 from glutecoach.kinematics.view import classify_view
@@ -26,7 +26,7 @@ from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.pose.people import Band, cropped_factory, find_people
 from glutecoach.pose.sampling import estimate_video_poses
 from glutecoach.reps import RepCounter, RepWindow
-from glutecoach.thresholds import REPS
+from glutecoach.thresholds import DEFAULT_FPS, REPS
 from glutecoach.types import AnalysisResult, PoseSequence, Rep, View
 
 Progress = Callable[[int, int], None]
@@ -36,11 +36,16 @@ Progress = Callable[[int, int], None]
 class AnalysisOptions:
     """fps: frame rate of keypoint input. every_frame: run the pose model on every video frame
     instead of the adaptive sampling (pose/sampling.py). find_people: look for several people in
-    view and follow the one exercising (pose/people.py)."""
+    view and follow the one exercising (pose/people.py). Raises InputError for a frame rate
+    outside ``FPS_RANGE``: every analysis (command line, web, batch) takes its options from
+    here, so this is the one check."""
 
-    fps: float = 30.0
+    fps: float = DEFAULT_FPS
     every_frame: bool = False
     find_people: bool = True
+
+    def __post_init__(self) -> None:
+        check_fps(self.fps)
 
 
 def analyze_file(

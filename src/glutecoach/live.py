@@ -20,8 +20,8 @@ import numpy.typing as npt
 
 from glutecoach.analysis import analyze_sequence
 from glutecoach.checks.judge import RepJudge
-from glutecoach.kinematics.angles import combine_legs, leg_ratio, legs_upright
 from glutecoach.kinematics.filtering import OneEuroFilter, mask_low_confidence
+from glutecoach.kinematics.signals import combine_legs, leg_ratio, legs_upright
 from glutecoach.kinematics.view import classify_view
 from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.pose.skeleton import N_JOINTS

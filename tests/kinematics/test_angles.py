@@ -1,5 +1,4 @@
-"""Angles on hand-built landmarks (values follow from the geometry), and how the two legs'
-knee-bend signals are combined."""
+"""Angles on hand-built landmarks (values follow from the geometry)."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ import numpy as np
 import pytest
 
 from glutecoach.kinematics import angles as A
-from glutecoach.kinematics.angles import combine_legs
 from glutecoach.pose.skeleton import J
 
 
@@ -48,12 +46,3 @@ def test_fppa_sign_and_mirror():
     mirrored = xy.copy()
     mirrored[:, 0] *= -1
     assert A.fppa(mirrored, "left") == pytest.approx(left)
-
-
-def test_combined_knee_bend_follows_the_better_seen_leg():
-    ratios = np.array([[0.2, 5.0], [0.2, np.nan], [0.4, 0.6]])
-    score = np.ones((3, 33))
-    score[0, [24, 26, 28]] = 0.32  # right leg barely seen on the first frame
-    got = combine_legs(ratios, score)
-    assert abs(got[0] - 0.2) < 0.02 and got[1] == 0.2 and abs(got[2] - 0.5) < 1e-9
-    assert np.allclose(combine_legs(ratios, None), np.nanmean(ratios, axis=1))

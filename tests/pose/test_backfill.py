@@ -6,7 +6,7 @@ import numpy as np
 from support import VIDEOS
 
 from glutecoach.analysis import analyze_file, analyze_sequence, load_sequence
-from glutecoach.pose.backfill import leg_quality
+from glutecoach.kinematics.signals import leg_quality
 
 
 def test_clip_starting_with_the_head_out_of_frame_is_retracked_and_counted():

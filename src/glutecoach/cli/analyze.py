@@ -19,7 +19,8 @@ from glutecoach.batch.local import batch_inputs
 from glutecoach.cli.errors import console, fail, out
 from glutecoach.errors import InputError
 from glutecoach.io.files import check_writable, replaced_atomically, write_text_atomically
-from glutecoach.io.keypoints import check_fps, is_keypoint_path
+from glutecoach.io.keypoints import is_keypoint_path
+from glutecoach.thresholds import DEFAULT_FPS
 
 #: The article whose squat instructions are coached (its cues are quoted word for word).
 ARTICLE = "'Glute dysfunction: Can strengthening your glutes possibly relieve back and knee pain?'"
@@ -48,14 +49,14 @@ def analyze(
     json_out: Annotated[str | None, typer.Option("--json", help="Write the glutecoach.analysis/1 JSON here ('-' for stdout; the table then goes to stderr).")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Per-frame landmarks and angles (single input).")] = None,
     video_out: Annotated[Path | None, typer.Option("--video", help="Annotated video (single video input): .mp4, .mov, .mkv or .avi (H.264) or .webm (VP9).")] = None,
-    fps: Annotated[float, typer.Option(help="Frame rate of keypoint input, 0.1-1000.")] = 30.0,
+    fps: Annotated[float, typer.Option(help="Frame rate of keypoint input, 0.1-1000.")] = DEFAULT_FPS,
     every_frame: Annotated[bool, typer.Option("--every-frame", help="Run the pose model on every frame (slower).")] = False,
     workers: Annotated[int, typer.Option(help="Parallel processes for a folder (0 = one per core).")] = 0,
     ray: Annotated[str | None, typer.Option("--ray", help="Run a folder on Ray: 'auto' (this machine's cluster, else a local one), 'local', or an address (HOST:6379, ray://HOST:10001).")] = None,
 ) -> None:
     """The article's cues, rep by rep (help text above: it names the article)."""
     try:
-        check_fps(fps)
+        options = AnalysisOptions(fps=fps, every_frame=every_frame)
     except InputError as exc:
         fail(str(exc))
     if not input.exists():
@@ -77,7 +78,6 @@ def analyze(
             fail(str(exc))
     # With the JSON on stdout, everything for people goes to stderr, so `| jq` gets JSON only.
     show = console if json_out == "-" else out
-    options = AnalysisOptions(fps=fps, every_frame=every_frame)
 
     def write_json(docs: list[dict[str, Any]]) -> None:
         if not json_out:

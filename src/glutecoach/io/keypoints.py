@@ -19,6 +19,7 @@ import numpy.typing as npt
 from glutecoach.errors import InputError
 from glutecoach.io.tracking import select_exerciser
 from glutecoach.pose.skeleton import COCO17_TO_BLAZEPOSE, COCO18_TO_BLAZEPOSE, N_JOINTS, J
+from glutecoach.thresholds import DEFAULT_FPS
 from glutecoach.types import CoordKind, PoseSequence, SourceInfo
 
 BODY25_TO_BLAZEPOSE: tuple[str, ...] = (
@@ -50,9 +51,9 @@ def check_fps(fps: float) -> None:
         raise InputError(f"--fps must be between {low:g} and {high:g} frames per second, got {fps:g}")
 
 
-def load_keypoints(path: Path, fps: float = 30.0) -> PoseSequence:
-    """Read a keypoint file or OpenPose folder; ``fps`` is the rate the frames were taken at."""
-    check_fps(fps)
+def load_keypoints(path: Path, fps: float = DEFAULT_FPS) -> PoseSequence:
+    """Read a keypoint file or OpenPose folder; ``fps`` is the rate the frames were taken at
+    (checked once, where it is given: analysis.AnalysisOptions)."""
     if path.is_dir() or path.suffix.lower() == ".json":
         return _load_openpose_json(path, fps)
     return _load_npy(path, fps)

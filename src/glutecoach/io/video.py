@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from glutecoach.errors import InputError
+from glutecoach.thresholds import DEFAULT_FPS
 from glutecoach.types import SourceInfo
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".3gp", ".y4m"}
@@ -37,7 +38,7 @@ def probe(path: Path) -> SourceInfo:
     container = _open(path)
     try:
         stream = container.streams.video[0]
-        fps = float(stream.average_rate or stream.guessed_rate or 30.0)
+        fps = float(stream.average_rate or stream.guessed_rate or DEFAULT_FPS)
         duration = _duration(container, stream)
         frames = int(stream.frames) if stream.frames else int(round(duration * fps))
         rotation = _stream_rotation(container, stream)

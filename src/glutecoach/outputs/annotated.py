@@ -23,6 +23,7 @@ from glutecoach.io.video import iter_frames
 from glutecoach.kinematics import angles as A
 from glutecoach.kinematics.signals import compute_signals
 from glutecoach.pose.skeleton import BONES, J
+from glutecoach.thresholds import DEFAULT_FPS
 from glutecoach.types import AnalysisResult, PoseSequence
 
 _H264 = {"preset": "veryfast", "crf": "26"}
@@ -55,7 +56,7 @@ def write_annotated_video(video: Path, seq: PoseSequence, result: AnalysisResult
     check_video_name(out)
     codec, options, container_options = VIDEO_ENCODERS[Path(out).suffix.lower()]
     xy = compute_signals(seq).xy
-    fps = result.source.fps or 30.0
+    fps = result.source.fps or DEFAULT_FPS
     total = result.source.frames or len(xy)
     with av.open(str(out), mode="w", container_options=container_options) as container:
         stream: av.VideoStream | None = None

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from glutecoach.kinematics import angles as A
-from glutecoach.kinematics.signals import compute_signals
+from glutecoach.kinematics.signals import compute_signals, leg_ratio
 from glutecoach.pose.skeleton import J
 from glutecoach.types import PoseSequence
 
@@ -31,7 +31,7 @@ def frame_table(seq: PoseSequence) -> tuple[list[str], np.ndarray]:
             hip, knee, ankle = (A.joint(xy, f"{side}_{n}") for n in ("hip", "knee", "ankle"))
             shoulder = A.midpoint(xy, "left_shoulder", "right_shoulder")
             cols += [A.flexion(hip, knee, ankle), A.flexion(shoulder, hip, knee), A.fppa(xy, side),
-                     A.leg_ratio(xy, side)]
+                     leg_ratio(xy, side)]
             header += [f"{side}_knee_flexion_deg", f"{side}_hip_flexion_deg", f"{side}_fppa_deg",
                        f"{side}_thigh_shin_ratio"]
         cols.append(A.lean_from_vertical_2d(A.midpoint(xy, "left_hip", "right_hip"),

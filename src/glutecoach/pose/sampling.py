@@ -4,15 +4,15 @@ On a laptop core the pose model costs about 20 ms a frame whatever the resolutio
 720p H.264 frame about 1 ms: the lever for speed is how many frames the model sees, then using both cores. A squat rep
 lasts 1-4 s and its landmarks carry little above 6 Hz (the smoothing cut-off), so by default:
 
-* **Adaptive rate.** The model sees about 7.5 frames a second (``BASE_RATE_HZ``) and about 15
-  (``DENSE_RATE_HZ``) where a straight line between samples would cut a corner: near the turning
+* **Adaptive rate.** The model sees about 7.5 frames a second (``SAMPLING.base_rate_hz``) and about 15
+  (``SAMPLING.dense_rate_hz``) where a straight line between samples would cut a corner: near the turning
   points of a rep (the bottom, and leaving and regaining the top), where depth, angles and the
   rep's start and end are measured. The choice is causal (made from the landmarks already
   found, frame by frame), so one pass over the video suffices and the tracker of the pose model
   sees frames in order, at a spacing of one or two dense steps.
 * **Decoding overlaps the model.** A background thread decodes (FFmpeg's own frame threads do
   the work, PyAV releases the GIL) and converts only candidate frames to RGB, scaled in FFmpeg's
-  scaler to at most ``POSE_MAX_SIDE`` px (BlazePose works on 256 px crops; a larger picture costs
+  scaler to at most ``SAMPLING.pose_max_side_px`` (BlazePose works on 256 px crops; a larger picture costs
   conversion time and gives no better landmarks). A short bounded queue joins the two, so memory
   does not grow with the video's length.
 * **Two pose models on a long video.** MediaPipe releases the GIL, so a video of a minute or
@@ -44,43 +44,32 @@ import numpy as np
 import numpy.typing as npt
 
 from glutecoach.io.video import Frame, frame_timestamps, iter_frames
+from glutecoach.kinematics.signals import SIDES, leg_ratio, leg_scores
 from glutecoach.pose.base import PoseEstimator
-from glutecoach.pose.skeleton import N_JOINTS, J
+from glutecoach.pose.skeleton import N_JOINTS
+from glutecoach.thresholds import SAMPLING
 from glutecoach.types import PoseSequence, SourceInfo
 
-BASE_RATE_HZ = 7.5
-DENSE_RATE_HZ = 15.0
-POSE_MAX_SIDE = 640
-# Dense sampling: the knee bend (thigh rise, 0 standing .. 1 thighs horizontal) is past this ...
-DENSE_MIN_RISE = 0.08
-# ... and changing slower than this (rise per second): near a turning point, where linear
-# interpolation between sparse samples would cut the corner. Fast, straight stretches of the
-# descent and ascent interpolate well at the base rate.
-DENSE_MAX_SPEED = 0.5
-# The knee bend's speed is taken over at least this long (landmark jitter over one dense step
-# would look like speed).
-SPEED_SPAN_S = 0.12
-# The standing reference: the straightest legs of the last few seconds.
-STANDING_WINDOW_S = 4.0
+# How the work is shared out; none of these changes a result (tests/pose/test_sampling.py
+# stitches segments back exactly). What the pose model sees is set by thresholds.SAMPLING.
 # Videos of at least 2 x SEGMENT_S are cut into SEGMENTS parts, analysed up to POSE_THREADS at once.
 SEGMENT_S = 30.0
 SEGMENTS = 2
 POSE_THREADS = 2
 # The decoder may run this many frames ahead of the pose model (bounded memory).
 PREFETCH_FRAMES = 16
-_MIN_LEG_SCORE = 0.5
 
 
 def pose_stride(fps: float, every_frame: bool = False) -> int:
     """Input frames between two candidate frames (the dense step)."""
-    return 1 if every_frame else max(1, int(round(fps / DENSE_RATE_HZ)))
+    return 1 if every_frame else max(1, int(round(fps / SAMPLING.dense_rate_hz)))
 
 
 def base_stride(fps: float, every_frame: bool = False) -> int:
     """Input frames between two samples away from turning points: a multiple of the dense step,
     so dense and sparse samples fall on the same grid."""
     dense = pose_stride(fps, every_frame)
-    return dense if every_frame else dense * max(1, int(round(DENSE_RATE_HZ / BASE_RATE_HZ)))
+    return dense if every_frame else dense * max(1, int(round(SAMPLING.dense_rate_hz / SAMPLING.base_rate_hz)))
 
 
 @dataclass
@@ -102,7 +91,7 @@ class AdaptiveSampler:
 
     ``want(index)`` is asked for each candidate frame in order; ``observe(index, t, xy, score)``
     is told what the model found on it. Near a turning point of a rep (the knee bend is past
-    ``DENSE_MIN_RISE`` and moving slower than ``DENSE_MAX_SPEED``) every candidate is taken,
+    ``SAMPLING.dense_min_rise`` and moving slower than ``SAMPLING.dense_max_rise_per_s``) every candidate is taken,
     elsewhere every ``base // dense``-th. Nobody in view: the base rate.
     """
 
@@ -121,45 +110,41 @@ class AdaptiveSampler:
     def observe(self, index: int, t: float, xy: npt.NDArray[np.float64] | None,
                 score: npt.NDArray[np.float64] | None) -> None:
         self._last = index
-        ratio = _leg_ratio(xy, score)
+        ratio = _knee_bend(xy, score)
         if ratio is None:
             self.dense_mode = False
             return
         self._history.append((t, ratio))
-        while self._history and self._history[0][0] < t - STANDING_WINDOW_S:
+        while self._history and self._history[0][0] < t - SAMPLING.standing_window_s:
             self._history.popleft()
         standing = max(r for _, r in self._history)
-        if standing <= 0.3:  # no upright posture seen lately (lying, kneeling): no reps to refine
+        if standing <= SAMPLING.min_standing_ratio:  # lying, kneeling: no reps to refine
             self.dense_mode = False
             return
         rise = 1.0 - ratio / standing
-        earlier = [(tt, rr) for tt, rr in self._history if tt <= t - SPEED_SPAN_S]
+        earlier = [(tt, rr) for tt, rr in self._history if tt <= t - SAMPLING.speed_span_s]
         if not earlier:
-            self.dense_mode = rise >= DENSE_MIN_RISE
+            self.dense_mode = rise >= SAMPLING.dense_min_rise
             return
         t0, r0 = earlier[-1]
         speed = abs(ratio - r0) / standing / max(t - t0, 1e-6)
-        self.dense_mode = rise >= DENSE_MIN_RISE and speed <= DENSE_MAX_SPEED
+        self.dense_mode = rise >= SAMPLING.dense_min_rise and speed <= SAMPLING.dense_max_rise_per_s
 
 
-def _leg_ratio(xy: npt.NDArray[np.float64] | None, score: npt.NDArray[np.float64] | None) -> float | None:
-    """Vertical thigh over vertical shin extent of the better-seen leg (kinematics.angles'
-    knee-bend signal, on one raw frame); None when no leg was seen well enough."""
+def _knee_bend(xy: npt.NDArray[np.float64] | None, score: npt.NDArray[np.float64] | None) -> float | None:
+    """The knee-bend ratio (kinematics.signals.leg_ratio, its "unknown" flat-shin rule) of the
+    better-seen leg on one raw frame; None when no leg was seen well enough
+    (``SAMPLING.min_leg_score``) or neither shin points down."""
     if xy is None or score is None:
         return None
+    qualities = leg_scores(score[None])[0]
     best: tuple[float, float] | None = None
-    for side in ("left", "right"):
-        idx = [J[f"{side}_{n}"] for n in ("hip", "knee", "ankle")]
-        quality = float(score[idx].min())
-        if quality < _MIN_LEG_SCORE:
+    for side, quality in zip(SIDES, qualities):
+        ratio = float(leg_ratio(xy[None], side, flat_shin="unknown")[0])
+        if quality < SAMPLING.min_leg_score or not np.isfinite(ratio):
             continue
-        hip, knee, ankle = xy[idx, 1]
-        shin = ankle - knee
-        if shin <= 1e-6:
-            continue
-        ratio = (knee - hip) / shin
         if best is None or quality > best[0]:
-            best = (quality, float(np.clip(ratio, -1.5, 5.0)))
+            best = (float(quality), ratio)
     return None if best is None else best[1]
 
 
@@ -307,7 +292,7 @@ def _pose_pass(path: Path, info: SourceInfo, estimator_factory: Callable[[], Pos
     w, h = float(info.width or 1), float(info.height or 1)
     estimator = estimator_factory()
     try:
-        for frame in _prefetch(path, lambda i, _t: i % dense == 0, POSE_MAX_SIDE, part.stats,
+        for frame in _prefetch(path, lambda i, _t: i % dense == 0, SAMPLING.pose_max_side_px, part.stats,
                                segment, index_of):
             part.times.append(frame.time_s)
             part.indices.append(frame.index)
