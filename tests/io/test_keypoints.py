@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from support import DATA, QOM, REPCOUNT, npy
 
-from glutecoach.analysis import analyze_file
+from glutecoach.analysis import AnalysisOptions, analyze_file
 from glutecoach.errors import InputError
 from glutecoach.io.keypoints import detect_coords, load_keypoints
 from glutecoach.pose.skeleton import COCO17_TO_BLAZEPOSE, COCO18_TO_BLAZEPOSE
+from glutecoach.thresholds import DEFAULT_FPS
 
 
 def test_openpose_json_folder_matches_the_npy():
@@ -41,6 +42,13 @@ def test_coco17_and_blazepose_layouts_count_the_same(tmp_path):
     counts = {analyze_file(npy(tmp_path, f"{k}.npy", a)).rep_count
               for k, a in {"c17": coco17, "blaze": blaze, "c18": coco18}.items()}
     assert counts == {5}
+
+
+@pytest.mark.parametrize("fps", [0.0, 0.09, 1000.5, float("nan"), float("inf")])
+def test_a_frame_rate_outside_the_range_is_refused_where_the_options_are_made(fps):
+    with pytest.raises(InputError, match="--fps must be between 0.1 and 1000"):
+        AnalysisOptions(fps=fps)
+    assert AnalysisOptions(fps=0.1).fps == 0.1 and AnalysisOptions().fps == DEFAULT_FPS
 
 
 def test_fps_option_sets_times():
