@@ -1,5 +1,5 @@
 """One rep from its window to its verdict: the squat gate (with the chained-rep rule) and the
-cue checks. File analysis and the live coach judge reps with these same functions."""
+cue checks. File analysis and the live coach each judge a set's reps with one RepJudge."""
 
 from __future__ import annotations
 
