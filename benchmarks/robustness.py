@@ -40,8 +40,8 @@ from pathlib import Path
 import numpy as np
 
 from glutecoach.analysis import AnalysisOptions, analyze_sequence
-from glutecoach.keypoints import load_keypoints
-from glutecoach.skeleton import BLAZEPOSE_JOINTS, J
+from glutecoach.io.keypoints import load_keypoints
+from glutecoach.pose.skeleton import BLAZEPOSE_JOINTS, J
 from glutecoach.thresholds import REPS
 from glutecoach.types import PoseSequence, Rep
 
@@ -177,7 +177,7 @@ def video_variants(seq: PoseSequence, rng: np.random.Generator) -> Iterator[tupl
     n = len(seq)
     yield "as is", seq
     # Backwards: the frames in reverse order, with the gaps between sampled frames reversed too
-    # (the analysed frames of a video are not evenly spaced: sampling.py).
+    # (the analysed frames of a video are not evenly spaced: pose/sampling.py).
     rev = np.arange(n)[::-1]
     yield "backwards", _take(seq, rev, times=seq.times[0] + seq.times[-1] - seq.times[rev],
                              frame_indices=seq.frame_indices[0] + seq.frame_indices[-1] - seq.frame_indices[rev])

@@ -162,7 +162,9 @@ def child(path: Path, every_frame: bool) -> None:
     analysis.load_sequence (decode + pose, backward tracking included) then analyze_sequence
     and the JSON. Decode time is counted inside video.iter_frames wherever it is called."""
     t_start = time.perf_counter()
-    from glutecoach import analysis, sampling, video
+    from glutecoach import analysis
+    from glutecoach.io import video
+    from glutecoach.pose import sampling
     from glutecoach.pose.base import default_estimator
 
     spent = {"decode": 0.0, "pose": 0.0, "pose_calls": 0}
@@ -280,9 +282,9 @@ def section_stream(live_video: Path, clip: Path) -> None:
     import numpy as np
 
     from glutecoach.analysis import analyze_file
+    from glutecoach.io.video import iter_frames
+    from glutecoach.live import LiveCoach
     from glutecoach.pose.base import default_estimator
-    from glutecoach.stream import LiveCoach
-    from glutecoach.video import iter_frames
 
     class Timed:
         """The real pose model, timed, to tell its share of the latency from the coach's."""

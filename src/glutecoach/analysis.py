@@ -1,7 +1,7 @@
 """analyse(source) -> AnalysisResult: composition of the pipeline's stages, nothing else.
 
 video or keypoints -> pose (PoseSequence) -> kinematics (smoothing, leg ratio, view) -> reps
-(RepCounter) -> gate and checks per rep -> feedback. The live coach (stream.py) uses the same
+(RepCounter) -> gate and checks per rep -> feedback. The live coach (live.py) uses the same
 RepCounter and the same checks on frames as they arrive.
 """
 
@@ -11,28 +11,23 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
 from glutecoach import feedback
-from glutecoach.checks.context import RepContext
-from glutecoach.checks.gate import gate_features, squat_gate
-from glutecoach.checks.registry import reliability, run_checks
+from glutecoach.checks.judge import RepJudge
 from glutecoach.errors import InputError
-from glutecoach.keypoints import is_keypoint_path, load_keypoints
-from glutecoach.kinematics.angles import combine_legs, leg_ratio, legs_upright
-from glutecoach.kinematics.filtering import smooth_track
+from glutecoach.io.keypoints import check_fps, is_keypoint_path, load_keypoints
+from glutecoach.io.video import probe
+from glutecoach.kinematics.signals import compute_signals
 from glutecoach.kinematics.view import view_of_set
 from glutecoach.pose.backfill import backfill
 from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.pose.people import Band, cropped_factory, find_people
+from glutecoach.pose.sampling import estimate_video_poses
 from glutecoach.reps import RepCounter, RepWindow
-from glutecoach.sampling import estimate_video_poses
-from glutecoach.thresholds import REPS
-from glutecoach.types import AnalysisResult, CoordKind, PoseSequence, Rep, View
-from glutecoach.video import probe
+from glutecoach.thresholds import DEFAULT_FPS
+from glutecoach.types import AnalysisResult, PoseSequence, Rep
 
 Progress = Callable[[int, int], None]
 
@@ -40,41 +35,19 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class AnalysisOptions:
     """fps: frame rate of keypoint input. every_frame: run the pose model on every video frame
-    instead of the adaptive sampling (sampling.py). find_people: look for several people in
+    instead of the adaptive sampling (pose/sampling.py). find_people: look for several people in
     view and follow the one exercising (pose/people.py). pose_threads: pose models at once on a
-    long video (None: sampling.pose_threads's default); speed only, never the result."""
+    long video (None: pose.sampling.pose_threads's default); speed only, never the result. Raises InputError for a frame rate
+    outside ``FPS_RANGE``: every analysis (command line, web, batch) takes its options from
+    here, so this is the one check."""
 
-    fps: float = 30.0
+    fps: float = DEFAULT_FPS
     every_frame: bool = False
     find_people: bool = True
     pose_threads: int | None = None
 
-
-@dataclass
-class Signals:
-    """Per-frame kinematics the rep stage and the checks share."""
-
-    xy: npt.NDArray[np.float64]
-    leg_ratios: npt.NDArray[np.float64]  # (T, 2) left, right
-    combined: npt.NDArray[np.float64]  # (T,) both legs, weighted by how well each was seen
-    upright: npt.NDArray[np.bool_]  # (T,) legs pointing up and down (kinematics.angles.legs_upright)
-
-
-def compute_signals(seq: PoseSequence) -> Signals:
-    xy = smooth_track(seq.xy, seq.score, seq.fps)
-    ratios = np.stack([leg_ratio(xy, "left"), leg_ratio(xy, "right")], axis=1)
-    return Signals(xy, ratios, combine_legs(ratios, _smoothed_scores(seq)), legs_upright(xy))
-
-
-def _smoothed_scores(seq: PoseSequence) -> npt.NDArray[np.float64] | None:
-    """Joint confidences over about a third of a second (a running median), so a weight does
-    not flicker frame to frame; None for keypoints that carry no confidence."""
-    if seq.score.size == 0 or np.all((seq.score == 0) | (seq.score == 1)):
-        return None
-    from scipy.ndimage import median_filter
-
-    size = max(1, int(round(0.33 * seq.fps)) | 1)
-    return median_filter(seq.score, size=(size, 1), mode="nearest")
+    def __post_init__(self) -> None:
+        check_fps(self.fps)
 
 
 def analyze_file(
@@ -178,20 +151,17 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
         warnings.append("The recording ends during a rep; it was not counted.")
     span = (windows[0][0].start, windows[-1][0].end) if windows else None
     view = view_of_set(sig.xy, seq.score, seq.world, seq.times, combined, counter.standing_ratio, span)
-    passed: list[RepContext] = []
+    judge = RepJudge()
+    reps: list[Rep] = []
     rejected: list[str] = []
-    previous_passed = True
     for k, (w, standing) in enumerate(windows):
         nxt = windows[k + 1][0].start if k + 1 < len(windows) else len(seq) - 1
-        prev = windows[k - 1][0].end if k else 0
-        ctx, why, own = gate_rep(sig.xy, seq.times, combined, sig.leg_ratios, standing, w, prev,
-                                 nxt, seq.coords, view, previous_passed, seq.world)
-        previous_passed = own is None
+        ctx, why, _ = judge.gate(sig.xy, seq.times, combined, sig.leg_ratios, standing, w, nxt,
+                                 seq.coords, view, seq.world)
         if why:
             rejected.append(why)
             continue
-        passed.append(ctx)
-    reps = [judge_rep(seq, ctx, k) for k, ctx in enumerate(passed)]
+        reps.append(judge.judge(seq, ctx))
     if rejected:
         warnings.append(f"{len(rejected)} movement(s) were not counted as squats: {'; '.join(sorted(set(rejected)))}.")
     if any(not r.reliable for r in reps):
@@ -200,72 +170,6 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     if seq.coords == "frame_normalised":
         warnings.append("Keypoints are normalised frame by frame: reps are counted, angles are not judged.")
     return _result(seq, reps, view, warnings)
-
-
-class GateOutcome(NamedTuple):
-    """The rep's context; why the squat gate turned it away (None when it passes); and why the
-    rep's own features failed, regardless of the rep before it (None when they pass), which is
-    what the next chained rep is judged against."""
-
-    ctx: RepContext
-    why: str | None
-    own: str | None
-
-
-def gate_rep(xy: npt.NDArray[np.float64], times: npt.NDArray[np.float64],
-             combined: npt.NDArray[np.float64], leg_ratios: npt.NDArray[np.float64], standing: float,
-             w: RepWindow, prev_end: int, next_start: int, coords: CoordKind,
-             view: View, previous_passed: bool = True,
-             world: npt.NDArray[np.float64] | None = None) -> GateOutcome:
-    """Gate one rep: standing is looked for in the ``REPS.standing_lookback_s`` seconds before
-    it, but not before the previous rep's end (``prev_end``); lockout before ``next_start``.
-    Shared by file analysis and the live coach (stream.py). The lookback is in seconds, not
-    frames: sampled video and a live camera do not deliver frames at one steady rate.
-
-    A rep chained to the previous counted one (reps.RepWindow.chained, and starting where that
-    one ended: no full standing in between) is a squat only if that one's own features passed
-    (``previous_passed``): its "top" is the previous rep's unfinished one, where a swinging or
-    tumbling body can look upright by chance. Only the rep right after a failure is affected,
-    so one doubtful rep cannot cost the rest of a fast set."""
-    lookback_from = int(np.searchsorted(times, times[w.start] - REPS.standing_lookback_s))
-    before = most_upright(combined, max(prev_end, lookback_from), w.start)
-    ctx = RepContext(xy, times, w.start, w.bottom, w.end, rep_top(combined, w.end, next_start),
-                     coords, view, top_before=before, world=world)
-    own = squat_gate(gate_features(ctx, leg_ratios, standing, w.depth))
-    if w.chained and w.start == prev_end and not previous_passed:
-        return GateOutcome(ctx, "part of a movement that was not a squat", own)
-    return GateOutcome(ctx, own, own)
-
-
-def rep_top(combined: npt.NDArray[np.float64], end: int, nxt: int) -> int:
-    """The most upright frame between this rep's end and the next rep's start (lockout)."""
-    return most_upright(combined, end, max(end, nxt - 1), fallback=end)
-
-
-def most_upright(combined: npt.NDArray[np.float64], lo: int, hi: int, fallback: int | None = None) -> int:
-    """The frame in [lo, hi] with the straightest legs (highest leg ratio); ``fallback`` (hi by
-    default) if none was seen."""
-    window = combined[lo : hi + 1]
-    if not np.isfinite(window).any():
-        return hi if fallback is None else fallback
-    return lo + int(np.nanargmax(window))
-
-
-def judge_rep(seq: PoseSequence, ctx: RepContext, index: int) -> Rep:
-    t, f = seq.times, seq.frame_indices
-    rep = Rep(index=index, start_frame=int(f[ctx.start]), bottom_frame=int(f[ctx.bottom]),
-              end_frame=int(f[ctx.end]), start_s=float(t[ctx.start]), bottom_s=float(t[ctx.bottom]),
-              end_s=float(t[ctx.end]), reliable=True)
-    why = reliability(ctx, seq.score)
-    outcome = run_checks(ctx)
-    rep.metrics = outcome.metrics
-    if why:
-        rep.reliable, rep.unreliable_reason = False, why
-    else:
-        rep.faults = outcome.faults
-        rep.not_checked = outcome.not_checked
-    feedback.finish_rep(rep)
-    return rep
 
 
 def _result(seq: PoseSequence, reps: list[Rep], view: str, warnings: list[str]) -> AnalysisResult:

@@ -39,7 +39,7 @@ class RepWindow:
     end_s: float
     depth: float  # thigh_rise at the bottom
     # Began where the previous rep ended short of standing (fast sets): it is a squat only if
-    # that one was (analysis.gate_rep).
+    # that one was (checks.judge.RepJudge).
     chained: bool = False
 
 
@@ -53,7 +53,7 @@ class Rejected:
 
 class RepCounter:
     """Feed ``update(position, time_s, leg_ratio)`` in time order; it returns a RepWindow when
-    a rep completes. ``leg_ratio`` is the thigh/shin vertical ratio (kinematics.angles)."""
+    a rep completes. ``leg_ratio`` is the thigh/shin vertical ratio (kinematics.signals)."""
 
     def __init__(self, thresholds: RepThresholds = REPS):
         self.th = thresholds
@@ -205,7 +205,7 @@ class RepCounter:
             self._still.popleft()
         values = [r for _, r in self._still]
         lo, hi = th.standing_ratio_range
-        still = (time_s - self._still[0][0] >= 0.5 * th.still_window_s
+        still = (time_s - self._still[0][0] >= th.still_min_span_share * th.still_window_s
                  and max(values) - min(values) <= th.still_max_change * max(leg_ratio, lo))
         if still and lo * (1 - th.still_max_change) <= leg_ratio <= th.flat_shin_ratio \
                 and self.thigh_rise(leg_ratio) <= th.learn_max_rise:

@@ -49,7 +49,7 @@ class RepThresholds:
     # ... or, after a deep bend, back up to this share of the bottom's thigh_rise or less (at
     # least 70% of the way up): fast sets often stop just short of standing between reps. The
     # next rep then starts once the signal drops the same hysteresis gap below that level, and
-    # is a squat only if the one it continues was (analysis.gate_rep). Measured with
+    # is a squat only if the one it continues was (checks.judge.RepJudge). Measured with
     # benchmarks/robustness.py (recordings played backwards, at half frame rate, with frames
     # lost, with jitter, mirrored): 0 (standing only) 24 of 42 squat variants exact and 95 of
     # 98 non-squat variants at zero; 0.25: 25 and 94; 0.30: 26 and 95. Higher shares count
@@ -106,7 +106,7 @@ class RepThresholds:
     # The median of the still, upright moments of the last 3 s (about a rep with its pause:
     # the latest tops), as the counter used to take over its tops: a median, so one
     # mis-placed knee cannot set it. A 10 s window kept a tall start as "standing" for three
-    # reps of a set whose tops came back only to 0.8 of it (tests/analysis/test_reps.py); a
+    # reps of a set whose tops came back only to 0.8 of it (tests/test_reps.py); a
     # higher quantile (0.75, 0.9) reads every dip as deeper, and let a jump onto a pull-up
     # bar and a weight shift during front raises (RepCount) pass as squats. Learned once such
     # moments span 0.13 s (5 frames at 30 fps; a count of frames would ask twice as long at
@@ -115,6 +115,86 @@ class RepThresholds:
     standing_window_s: float = 3.0
     standing_quantile: float = 0.5
     standing_min_s: float = 0.13
+    # A moment is still only once samples span at least this share of still_window_s (a lone
+    # first sample says nothing about movement).
+    still_min_span_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class SignalThresholds:
+    """The knee-bend signal (kinematics.signals): each leg's vertical thigh extent over its
+    vertical shin extent, about 1 standing and 0 with the thigh horizontal."""
+
+    # A shin whose downward extent is at most this share of the leg's longer segment lies flat
+    # (kneeling, the back leg of a lunge): the ratio then takes its cap, ratio_max.
+    flat_shin_share: float = 0.15
+    # The ratio's range: -1.5 is far below parallel; 5.0 reads as "shin flat", far from any
+    # squat, and keeps one wild frame from dominating a median.
+    ratio_min: float = -1.5
+    ratio_max: float = 5.0
+    # A leg's weight in the combined signal from its weakest joint confidence (hip, knee,
+    # ankle): 0 at 0.3 (peers' usual cut-off), rising over 0.5 to 1 at 0.8, squared so that a
+    # clearly better-seen leg dominates.
+    leg_weight_from_score: float = 0.3
+    leg_weight_score_span: float = 0.5
+    # Joint confidences are smoothed over about a third of a second (a running median) before
+    # they weight the legs, so a weight does not flicker frame to frame.
+    score_median_s: float = 0.33
+    # Legs upright: the hips-to-ankles line within this of vertical, hips on top (a standing or
+    # squatting person, not a plank or someone lying down).
+    upright_max_lean_deg: float = 35.0
+
+
+@dataclass(frozen=True)
+class SamplingThresholds:
+    """Which video frames the pose model sees (pose.sampling): a base rate, and a dense one near
+    the turning points of a rep, where a straight line between sparse samples cuts a corner."""
+
+    base_rate_hz: float = 7.5
+    dense_rate_hz: float = 15.0
+    # The picture is scaled to at most this many pixels on its longer side before the pose
+    # model (BlazePose works on 256 px crops; a larger picture costs time, not accuracy).
+    pose_max_side_px: int = 640
+    # Dense sampling: the knee bend (thigh rise, 0 standing .. 1 thighs horizontal) is past
+    # this ...
+    dense_min_rise: float = 0.08
+    # ... and changing slower than this (rise per second): near a turning point. Fast, straight
+    # stretches of the descent and ascent interpolate well at the base rate.
+    dense_max_rise_per_s: float = 0.5
+    # The knee bend's speed is taken over at least this long (landmark jitter over one dense
+    # step would look like speed).
+    speed_span_s: float = 0.12
+    # The standing reference: the straightest legs of the last few seconds ...
+    standing_window_s: float = 4.0
+    # ... unless even those are bent past this ratio (lying, kneeling): no reps to refine.
+    min_standing_ratio: float = 0.3
+    # A leg whose weakest joint confidence is below this is not used for the knee bend.
+    min_leg_score: float = 0.5
+
+
+@dataclass(frozen=True)
+class BackfillThresholds:
+    """Re-tracking stretches where the legs were lost (pose.backfill), from the well-tracked
+    frames either side. Leg quality: the better leg's weakest joint confidence."""
+
+    # Below this the legs were not found ...
+    lost_leg_quality: float = 0.5
+    # ... and from a frame at least this good the backward pass may start.
+    good_leg_quality: float = 0.7
+    # Shorter stretches are bridged by interpolation anyway.
+    min_run_s: float = 0.25
+    # The tracker is not trusted further than this from its start (and memory holds one
+    # stretch).
+    max_run_s: float = 3.0
+    # Frames beyond the good frame fed first, so the tracker is locked on.
+    warm_up_s: float = 0.3
+    # Frames re-tracked per second: close spacing keeps the tracker locked.
+    retrack_rate_hz: float = 15.0
+    # A re-tracked frame replaces the original only if its leg quality is better by this much.
+    min_quality_gain: float = 0.1
+    # Kept re-tracked frames at most this many frames apart have the frames between them
+    # interpolated.
+    max_fill_frames: int = 4
 
 
 @dataclass(frozen=True)
@@ -322,6 +402,9 @@ class ViewThresholds:
 
 FILTER = FilterThresholds()
 REPS = RepThresholds()
+SIGNALS = SignalThresholds()
+SAMPLING = SamplingThresholds()
+BACKFILL = BackfillThresholds()
 GATE = GateThresholds()
 FORM = FormThresholds()
 RELIABILITY = ReliabilityThresholds()
@@ -330,3 +413,7 @@ VIEW = ViewThresholds()
 # The article: "Aim for 10-15 repetitions".
 TARGET_REPS_MIN = 10
 TARGET_REPS_MAX = 15
+
+# Frames per second assumed where a recording does not say: keypoint files (the --fps option's
+# default) and a video whose stream gives no rate. Phone cameras record at 30.
+DEFAULT_FPS = 30.0

@@ -38,7 +38,7 @@ class SourceInfo:
 
 @dataclass
 class PoseSequence:
-    """Landmarks per analysed frame, in the BlazePose 33-joint vocabulary (see skeleton.py).
+    """Landmarks per analysed frame, in the BlazePose 33-joint vocabulary (see pose/skeleton.py).
 
     xy: (T, 33, 2) float, NaN where a joint was not found. score: (T, 33) confidence 0-1.
     times: (T,) seconds from the start of the input. frame_indices: (T,) input frame numbers,

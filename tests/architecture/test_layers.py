@@ -12,7 +12,10 @@ import glutecoach
 
 PACKAGE = Path(glutecoach.__file__).resolve().parent
 SHELLS = ("glutecoach.web", "glutecoach.store", "glutecoach.report", "glutecoach.cli",
-          "glutecoach.cli_coaching", "glutecoach.cli_web", "glutecoach.coaching")
+          "glutecoach.coaching")
+#: The analysis core: every stage of the pipeline and what runs it (live, batch, outputs).
+CORE = ("glutecoach.analysis", "glutecoach.live", "glutecoach.evaluate", "glutecoach.batch.local",
+        "glutecoach.batch.ray", "glutecoach.outputs.csv", "glutecoach.outputs.annotated")
 
 
 def _module_name(path: Path) -> str:
@@ -52,7 +55,7 @@ def _graph() -> dict[str, set[str]]:
 
 
 def test_the_analysis_core_imports_no_shell():
-    code = ("import sys, glutecoach.analysis, glutecoach.stream, glutecoach.evaluate; "
+    code = (f"import sys, {', '.join(CORE)}; "
             "print('\\n'.join(sorted(m for m in sys.modules if m.startswith('glutecoach'))))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     modules = loaded.stdout.split()

@@ -21,6 +21,7 @@ from glutecoach.coaching.programme import (
     todays_plan,
     weekly_rise,
 )
+from glutecoach.thresholds import TARGET_REPS_MAX, TARGET_REPS_MIN
 
 START = date(2026, 11, 2)
 STATE = ProgrammeState(level=2, target_reps=10, sets=2)  # bodyweight squat, 2 x 10
@@ -171,7 +172,7 @@ def test_step_up_walks_reps_then_levels_then_resistance() -> None:
     top = step_up(state)
     assert top.sets == min(state.sets + 1, rules.ACSM_SETS_MAX)
     # Finding 10: progressing never asks for more than the article's 15 reps.
-    assert max(r for _, r, _ in seen) + rules.PROGRESS_MARGIN_REPS <= rules.ARTICLE_REPS_MAX
+    assert max(r for _, r, _ in seen) + rules.PROGRESS_MARGIN_REPS <= TARGET_REPS_MAX
 
 
 def test_step_down_walks_back_and_stops_at_the_floor() -> None:
@@ -189,7 +190,7 @@ def test_plans_stay_inside_acsm_and_the_article(level: int, reps: int) -> None:
     items = todays_plan(state)
     assert items[0].key and items[0].exercise.code == LADDER[level].key
     for item in items:
-        assert rules.ARTICLE_REPS_MIN <= item.reps <= rules.ARTICLE_REPS_MAX
+        assert TARGET_REPS_MIN <= item.reps <= TARGET_REPS_MAX
         assert rules.ACSM_REPS_MIN <= item.reps <= rules.ACSM_REPS_MAX
         assert rules.ACSM_SETS_MIN <= item.sets <= rules.ACSM_SETS_MAX
     assert (

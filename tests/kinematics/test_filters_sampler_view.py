@@ -1,5 +1,5 @@
-"""Numbers for the smoothing filters, the adaptive sampler and the view classifier, on signals
-and skeletons built by hand (each value below follows from the definition being tested)."""
+"""Numbers for the smoothing filters and the view classifier, on signals and skeletons built
+by hand (each value below follows from the definition being tested)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import pytest
 
 from glutecoach.kinematics.filtering import OneEuroFilter, fill_gaps, lowpass, trim_gap_edges
 from glutecoach.kinematics.view import classify_view, shoulder_width_ratio
-from glutecoach.sampling import AdaptiveSampler, base_stride, pose_stride
-from glutecoach.skeleton import N_JOINTS, J
+from glutecoach.pose.skeleton import N_JOINTS, J
 
 
 @pytest.mark.parametrize("gap, filled", [(3, True), (4, True), (5, False)])
@@ -54,32 +53,6 @@ def test_one_euro_follows_a_step_and_smooths_a_still_signal():
     assert np.std(still[30:]) < 0.01 / 2  # jitter halved at least when still
     moved = [float(f(np.array([2.0]), (60 + i) / 30)[0]) for i in range(15)]
     assert moved[-1] > 1.95  # half a second after a step it has all but arrived
-
-
-def test_sampler_strides_and_dense_mode_near_a_turning_point():
-    assert (pose_stride(30.0), base_stride(30.0)) == (2, 4)  # 15 and 7.5 samples a second
-    assert (pose_stride(60.0), base_stride(60.0)) == (4, 8)
-    assert (pose_stride(30.0, every_frame=True), base_stride(30.0, every_frame=True)) == (1, 1)
-
-    def legs(ratio: float) -> tuple[np.ndarray, np.ndarray]:
-        """Hip, knee, ankle of both legs; shin 100 px, thigh ``ratio`` x 100 px vertically."""
-        xy = np.full((N_JOINTS, 2), np.nan)
-        for side in ("left", "right"):
-            xy[J[f"{side}_ankle"]] = (0, 400)
-            xy[J[f"{side}_knee"]] = (0, 300)
-            xy[J[f"{side}_hip"]] = (0, 300 - 100 * ratio)
-        return xy, np.ones(N_JOINTS)
-
-    s = AdaptiveSampler(30.0)
-    last = 0
-    for i, t in enumerate(np.arange(0, 2, 1 / 15)):  # standing still for 2 s
-        last = 2 * i
-        s.observe(last, float(t), *legs(1.0))
-    assert not s.dense_mode  # upright and still: the base rate
-    assert s.want(last + s.base) and not s.want(last + s.dense)
-    for k, t in enumerate(np.arange(2, 2.5, 1 / 15)):  # held near the bottom of a squat
-        s.observe(60 + 2 * k, float(t), *legs(0.1))
-    assert s.dense_mode  # deep and slow: every candidate frame near the turning point
 
 
 def _skeleton(yaw_deg: float, facing_camera: bool = True) -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from glutecoach.kinematics.filtering import body_extent, hampel, lowpass, smooth_track
-from glutecoach.skeleton import N_JOINTS
+from glutecoach.pose.skeleton import N_JOINTS
 
 FPS = 30.0
 T = np.arange(300) / FPS

@@ -9,7 +9,7 @@ import pytest
 from glutecoach.checks.context import RepContext
 from glutecoach.checks.sagittal import check_sagittal
 from glutecoach.kinematics.angles import hip_flexion_sagittal_3d
-from glutecoach.skeleton import J
+from glutecoach.pose.skeleton import J
 from glutecoach.thresholds import FORM
 
 

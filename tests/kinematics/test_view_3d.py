@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from glutecoach.kinematics.view import classify_view, standing_frames, torso_yaw_deg, view_of_set
-from glutecoach.skeleton import N_JOINTS, J
+from glutecoach.pose.skeleton import N_JOINTS, J
 
 
 def _torso(yaw_deg: float) -> tuple[np.ndarray, np.ndarray]:

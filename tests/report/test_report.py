@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from support import SHARED
 
 from glutecoach.coaching.adherence import adherence
 from glutecoach.coaching.progress import (
@@ -22,7 +23,7 @@ from glutecoach.coaching.progress import (
 from glutecoach.report import pdf, plots
 
 T0 = datetime(2026, 9, 7, 8, tzinfo=timezone.utc)  # a Monday
-EVIDENCE = Path(__file__).resolve().parents[2].parent / "shared" / "research" / "evidence.md"
+EVIDENCE = SHARED / "research" / "evidence.md"
 
 
 def make_data(n_sessions: int = 24, flags: list[str] | None = None) -> ProgressData:

@@ -16,13 +16,12 @@ import pytest
 warnings.filterwarnings("ignore", message=".*httpx.*")
 
 from fastapi import FastAPI
+from support import VIDEOS
 
 from glutecoach.settings import Settings
 from glutecoach.store.testing import BACKENDS, backend_database_url
 from glutecoach.web.app import create_app
 from glutecoach.web.testing import Users
-
-VIDEOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "videos"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

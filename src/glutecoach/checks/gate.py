@@ -29,7 +29,7 @@ from scipy.stats import spearmanr
 
 from glutecoach.checks.context import RepContext
 from glutecoach.kinematics.angles import joint, lean_from_vertical_2d
-from glutecoach.skeleton import J
+from glutecoach.pose.skeleton import J
 from glutecoach.thresholds import GATE, GateThresholds
 
 Array = npt.NDArray[np.float64]
@@ -65,7 +65,7 @@ class GateFeatures:
 
 def gate_features(ctx: RepContext, leg_ratios: Array, standing_ratio: float,
                   depth: float = float("nan"), th: GateThresholds = GATE) -> GateFeatures:
-    """leg_ratios: (T, 2) thigh/shin vertical ratio per leg (kinematics.angles.leg_ratio);
+    """leg_ratios: (T, 2) thigh/shin vertical ratio per leg (kinematics.signals.leg_ratio);
     depth: the rep's thigh_rise at the bottom (reps.RepWindow.depth)."""
     heights, trunk_shin, leans = [], [], []
     legs_in_pixels = ctx.coords != "frame_normalised" and np.isfinite(ctx.leg_length) and ctx.leg_length > 0

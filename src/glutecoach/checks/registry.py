@@ -13,7 +13,7 @@ from glutecoach.checks.frontal import check_frontal
 from glutecoach.checks.sagittal import check_sagittal
 from glutecoach.checks.tempo import check_tempo
 from glutecoach.kinematics.angles import joint
-from glutecoach.skeleton import J
+from glutecoach.pose.skeleton import J
 from glutecoach.thresholds import FILTER, RELIABILITY
 
 Check = Callable[[RepContext], CheckOutcome]

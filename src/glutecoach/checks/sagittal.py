@@ -15,7 +15,7 @@ import numpy.typing as npt
 from glutecoach.checks.base import FILM_SIDE, CheckOutcome
 from glutecoach.checks.context import RepContext
 from glutecoach.kinematics import angles as A
-from glutecoach.skeleton import J
+from glutecoach.pose.skeleton import J
 from glutecoach.thresholds import FORM
 
 SAGITTAL_VIEWS = ("side", "oblique")

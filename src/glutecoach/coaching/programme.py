@@ -31,6 +31,7 @@ from typing import Literal
 
 from glutecoach.coaching import rules
 from glutecoach.coaching.exercises import EXERCISES, Exercise
+from glutecoach.thresholds import TARGET_REPS_MAX
 
 
 @dataclass(frozen=True)
@@ -315,7 +316,7 @@ def todays_plan(state: ProgrammeState) -> list[PlanItem]:
     level = LADDER[state.level]
     items = [PlanItem(EXERCISES[level.key], state.sets, state.target_reps, key=True,
                       resistance=state.resistance_name)]
-    support_reps = min(max(state.target_reps, rules.REP_TARGET_STEPS[1]), rules.ARTICLE_REPS_MAX)
+    support_reps = min(max(state.target_reps, rules.REP_TARGET_STEPS[1]), TARGET_REPS_MAX)
     items.extend(
         PlanItem(EXERCISES[code], state.sets, support_reps, key=False) for code in level.support
     )

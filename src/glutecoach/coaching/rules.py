@@ -81,9 +81,8 @@ ACSM_SETS_MIN = 1
 ACSM_SETS_MAX = 3
 ACSM_SESSIONS_PER_WEEK_MIN = 2
 ACSM_SESSIONS_PER_WEEK_MAX = 3
-#: The article: "Aim for 10-15 repetitions, gradually increasing as you get stronger."
-ARTICLE_REPS_MIN = 10
-ARTICLE_REPS_MAX = 15
+# The article's "Aim for 10-15 repetitions" is thresholds.TARGET_REPS_MIN/MAX (the analysis's
+# set summary uses it too).
 #: Rep targets walked through before moving to a harder exercise. Moving on needs the target
 #: plus PROGRESS_MARGIN_REPS, so the highest target is 13: nobody is asked for more than 15.
 REP_TARGET_STEPS = (10, 12, 13)

@@ -14,13 +14,10 @@ views alike, provided the camera is roughly level and the person stood upright a
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import numpy.typing as npt
 
-from glutecoach.skeleton import J
-from glutecoach.thresholds import REPS
+from glutecoach.pose.skeleton import J
 
 Array = npt.NDArray[np.float64]
 
@@ -92,59 +89,6 @@ def hip_flexion_sagittal_3d(world: Array, side: str) -> float:
 
 def length(a: Array, b: Array) -> Array:
     return np.linalg.norm(a - b, axis=-1)
-
-
-def leg_ratio(xy: Array, side: str) -> Array:
-    """Vertical thigh extent over vertical shin extent, per frame, for one leg.
-
-    About 1 standing (thigh and shank similar in length), near 0 with the thigh horizontal,
-    negative below parallel; large when the shin lies flat (kneeling, the back leg of a lunge).
-    """
-    hip, knee, ankle = (joint(xy, f"{side}_{n}") for n in ("hip", "knee", "ankle"))
-    thigh = knee[..., 1] - hip[..., 1]
-    shin = ankle[..., 1] - knee[..., 1]
-    scale = np.maximum(length(hip, knee), length(knee, ankle))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(shin > 0.15 * scale, thigh / shin, np.where(shin > -np.inf, 5.0, np.nan))
-    ratio = np.clip(ratio, -1.5, 5.0)
-    ratio[~np.isfinite(thigh) | ~np.isfinite(shin)] = np.nan
-    return ratio
-
-
-def combine_legs(ratios: Array, score: Array | None) -> Array:
-    """One knee-bend signal from both legs' ratios (T, 2), weighted by how well each leg was
-    seen. In a side or oblique view the far leg is hidden behind the near one and the model
-    guesses it with low confidence; a plain mean lets that guess (often a flat "shin" that
-    sends the ratio to its cap) fake a return to standing mid-rep and split one rep in two.
-    Weight: the leg's weakest joint confidence (hip, knee, ankle), 0 at 0.3 (peers' usual
-    cut-off) rising to 1 at 0.8, squared so a clearly better leg dominates. Without
-    confidences (keypoints that carry none) it is the plain mean. A leg whose shin reads
-    nearly flat while the other does not is left out: a knee placed at its ankle's height
-    for a few frames otherwise lifts the mean to "standing" at the bottom of a squat."""
-    # One shin read flat while the other leg reads a knee bend: left out (thresholds).
-    flat = ratios > REPS.flat_shin_ratio
-    one_flat = flat.any(axis=1) & ~flat.all(axis=1) & np.isfinite(ratios).all(axis=1)
-    ratios = np.where(one_flat[:, None] & flat, np.nan, ratios)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # frames where neither leg was seen
-        if score is None:
-            return np.nanmean(ratios, axis=1)
-        vis = np.stack([np.min(score[:, [J[f"{s}_hip"], J[f"{s}_knee"], J[f"{s}_ankle"]]], axis=1)
-                        for s in ("left", "right")], axis=1)
-        weight = np.clip((vis - 0.3) / 0.5, 0.0, 1.0) ** 2
-        weight = np.where(np.isfinite(ratios), weight, 0.0)
-        total = weight.sum(axis=1)
-        weighted = np.nansum(np.nan_to_num(ratios) * weight, axis=1) / total
-        return np.where(total > 1e-6, weighted, np.nanmean(ratios, axis=1))
-
-
-def legs_upright(xy: Array, max_lean_deg: float = 35.0) -> npt.NDArray[np.bool_]:
-    """Per frame: the hips-to-ankles line within ``max_lean_deg`` of vertical, hips on top.
-    True where unknown (nothing to say against it)."""
-    lean = lean_from_vertical_2d(midpoint(xy, "left_ankle", "right_ankle"),
-                                 midpoint(xy, "left_hip", "right_hip"))
-    with np.errstate(invalid="ignore"):
-        return ~(lean > max_lean_deg)
 
 
 def fppa(xy: Array, side: str) -> Array:

@@ -25,35 +25,22 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from glutecoach.io.video import iter_frames
+from glutecoach.kinematics.signals import leg_quality
 from glutecoach.pose.base import PoseEstimator
-from glutecoach.skeleton import N_JOINTS, J
+from glutecoach.pose.skeleton import N_JOINTS
+from glutecoach.thresholds import BACKFILL, DEFAULT_FPS
 from glutecoach.types import PoseSequence
-from glutecoach.video import iter_frames
-
-LEG_JOINTS = {side: [J[f"{side}_{j}"] for j in ("hip", "knee", "ankle")]
-              for side in ("left", "right")}
-FOUND = 0.5  # leg quality below this: the legs were not found
-GOOD = 0.7  # a frame the backward pass may start from
-MIN_RUN_S = 0.25  # shorter stretches are bridged by interpolation anyway
-MAX_RUN_S = 3.0  # the tracker is not trusted further than this from its start (and memory holds one stretch)
-WARM_UP_S = 0.3  # frames beyond the good frame fed first, so the tracker is locked on
-RETRACK_RATE_HZ = 15.0  # frames re-tracked per second: close spacing keeps the tracker locked
 
 # (xy, score, world) of one frame or of a whole sequence
 _Arrays = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]
 
 
-def leg_quality(score: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Per frame, the better leg's weakest joint confidence (hip, knee, ankle)."""
-    per_side = [score[:, idx].min(axis=1) for idx in LEG_JOINTS.values()]
-    return np.maximum(*per_side)
-
-
 def lost_stretches(quality: npt.NDArray[np.float64], fps: float) -> list[tuple[int, int, int | None, int | None]]:
     """(first, last, good_before, good_after) of each run of frames with the legs lost, with
     the nearest well-tracked frame on each side (None where the run reaches an end)."""
-    lost = quality < FOUND
-    good = quality >= GOOD
+    lost = quality < BACKFILL.lost_leg_quality
+    good = quality >= BACKFILL.good_leg_quality
     runs, i, n = [], 0, len(quality)
     while i < n:
         if not lost[i]:
@@ -62,7 +49,7 @@ def lost_stretches(quality: npt.NDArray[np.float64], fps: float) -> list[tuple[i
         j = i
         while j + 1 < n and lost[j + 1]:
             j += 1
-        if (j - i + 1) >= MIN_RUN_S * fps:
+        if (j - i + 1) >= BACKFILL.min_run_s * fps:
             before = i - 1 if i > 0 and good[i - 1] else None
             after = j + 1 if j + 1 < n and good[j + 1:j + 4].all() else None
             if before is not None or after is not None:
@@ -77,13 +64,13 @@ def backfill(path: Path, seq: PoseSequence, estimator_factory: Callable[[], Pose
     ``seq`` is a video's pose sequence in pixel coordinates."""
     if seq.coords != "pixels" or len(seq) < 3:
         return seq
-    fps = seq.source.fps or 30.0
+    fps = seq.source.fps or DEFAULT_FPS
     runs = lost_stretches(leg_quality(seq.score), fps)
     if not runs:
         return seq
-    step = max(1, int(round(fps / RETRACK_RATE_HZ)))
-    warm = int(round(WARM_UP_S * fps))
-    reach = int(MAX_RUN_S * fps)
+    step = max(1, int(round(fps / BACKFILL.retrack_rate_hz)))
+    warm = int(round(BACKFILL.warm_up_s * fps))
+    reach = int(BACKFILL.max_run_s * fps)
     plans = []  # (first, last, positions in the order the tracker sees them)
     for first, last, before, after in runs:
         if after is not None:  # backwards from the first good frame after the run
@@ -160,13 +147,13 @@ def _merge(out: _Arrays, found: dict[int, _Arrays], first: int, last: int) -> No
     first pass, filling the frames between two kept estimates by linear interpolation."""
     xy, score, world = out
     keys = sorted(f for f, (_, s, _w) in found.items()
-                  if leg_quality(s[None])[0] > leg_quality(score[f][None])[0] + 0.1)
+                  if leg_quality(s[None])[0] > leg_quality(score[f][None])[0] + BACKFILL.min_quality_gain)
     if not keys:
         return
     for a, b in zip(keys, keys[1:] + [None]):
         xa, sa, wa = found[a]
         xy[a], score[a], world[a] = xa, sa, wa
-        if b is None or b - a > 4:
+        if b is None or b - a > BACKFILL.max_fill_frames:
             continue
         xb, sb, wb = found[b]
         for f in range(a + 1, b):

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 @dataclass
 class PoseEstimate:
-    """Landmarks of one person in one image, in BlazePose order (skeleton.py).
+    """Landmarks of one person in one image, in BlazePose order (pose/skeleton.py).
 
     xy: (33, 2) normalised to the image (0-1, y down); may fall outside 0-1 for joints the model
     places off screen. score: (33,) 0-1; a backend sets 0 for joints it did not find.

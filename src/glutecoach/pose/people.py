@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from glutecoach.io.video import iter_frames
 from glutecoach.pose.base import PoseEstimate, PoseEstimator
-from glutecoach.video import iter_frames
+from glutecoach.thresholds import DEFAULT_FPS
 
 SCAN_S = 8.0  # people are counted over the first seconds of the clip
 SCAN_FRAMES = 16  # frames looked at, evenly spread over that time
@@ -47,7 +48,7 @@ def find_people(path: Path, fps: float, max_side: int | None = 640) -> list[Band
     """The people in view at the start of the clip, left to right, as picture bands."""
     from glutecoach.pose.mediapipe import MediaPipeFaces
 
-    last = max(1, int(SCAN_S * (fps or 30.0)))
+    last = max(1, int(SCAN_S * (fps or DEFAULT_FPS)))
     wanted = set(np.linspace(0, last - 1, SCAN_FRAMES).round().astype(int).tolist())
     faces: list[list[tuple[float, float]]] = []  # per frame: (centre x, width)
     finder = MediaPipeFaces(MIN_FACE_SCORE)

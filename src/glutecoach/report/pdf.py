@@ -39,7 +39,7 @@ from glutecoach.coaching.exercises import EXERCISES
 from glutecoach.coaching.programme import TOP_LEVEL
 from glutecoach.coaching.progress import ProgressData, SetSummary
 from glutecoach.coaching.screening import flag_label
-from glutecoach.outputs import replaced_atomically
+from glutecoach.io.files import replaced_atomically
 from glutecoach.report import plots
 
 #: Cited as evidence.md gives them; no other source is ever cited.

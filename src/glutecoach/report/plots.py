@@ -30,6 +30,7 @@ from matplotlib.ticker import MaxNLocator
 
 from glutecoach.coaching import rules
 from glutecoach.coaching.progress import ProgressData, SetSummary
+from glutecoach.thresholds import TARGET_REPS_MAX, TARGET_REPS_MIN
 
 ImageFormat = Literal["png", "svg"]
 _COLOURS = {"back": "#1f77b4", "knee": "#ff7f0e"}
@@ -134,7 +135,7 @@ def plot_reps(data: ProgressData, path: Path) -> Path:
     ax.bar(days, [x.reps for _, x in rows], width=0.8, color="#c7dcef", label="reps")
     ax.bar(days, [x.passing_reps for _, x in rows], width=0.4, color="#1f77b4",
            label="good-form reps (filmed)")
-    ax.axhspan(rules.ARTICLE_REPS_MIN, rules.ARTICLE_REPS_MAX, color="green", alpha=0.08,
+    ax.axhspan(TARGET_REPS_MIN, TARGET_REPS_MAX, color="green", alpha=0.08,
                label="10-15 rep target range")
     _date_axis(ax, rows[0][0], rows[-1][0])
     ax.set_ylabel("Reps (best set)")

@@ -2,7 +2,7 @@
 
 An upload is streamed to a file with a generated name (never the client's name) in the uploads
 folder, refused past the size limit (413), then probed by content with PyAV
-(:func:`glutecoach.video.probe`): anything PyAV cannot open as a video, or that is too long, is
+(:func:`glutecoach.io.video.probe`): anything PyAV cannot open as a video, or that is too long, is
 deleted and answered 422. The job runs in the background (:mod:`glutecoach.web.jobs`).
 """
 
@@ -84,7 +84,7 @@ async def _save_upload(file: UploadFile, folder: Path, limit: int) -> Path:
 
 def _check_video(path: Path, max_seconds: float) -> None:
     """Refuse by content: PyAV must find a video stream; the clip must not be too long."""
-    from glutecoach.video import probe
+    from glutecoach.io.video import probe
 
     try:
         info = probe(path)

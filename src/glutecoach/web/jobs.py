@@ -12,7 +12,7 @@ servers can share one database (PostgreSQL for a clinic) and its jobs:
   hands its running jobs back to the queue; a server that dies stops extending its leases, and
   any server queues those jobs again once they run out. A job tried ``MAX_ATTEMPTS`` times
   (a recording that kills its worker every time) fails instead.
-* The analysis runs on the executor batch analysis uses (:mod:`glutecoach.batch`): local worker
+* The analysis runs on the executor batch analysis uses (:mod:`glutecoach.batch.local`): local worker
   processes by default, a Ray cluster with ``serve --ray ADDRESS``. The worker writes progress
   to the row itself and stops early if the job is no longer its server's; its server stores the
   result only while it still holds the job.
@@ -88,7 +88,7 @@ def analyse_upload(job_id: int, upload: str, videos_dir: str, database_url: str,
     ``{"lost": True}`` when the job stopped being ``server_id``'s while it ran."""
     from glutecoach.analysis import AnalysisOptions, analyze_sequence, load_sequence
     from glutecoach.coaching.sets import json_safe
-    from glutecoach.render import write_annotated_video
+    from glutecoach.outputs.annotated import write_annotated_video
 
     db = _worker_database(database_url)
     last = [0.0]
@@ -226,10 +226,10 @@ class JobRunner:
     def _executor_for_jobs(self) -> Executor:
         if self._executor is None:
             if self.settings.ray_address:
-                from glutecoach.batch_ray import RayExecutor
+                from glutecoach.batch.ray import RayExecutor
                 self._executor = RayExecutor(self.settings.ray_address)
             else:
-                from glutecoach.batch import LocalExecutor
+                from glutecoach.batch.local import LocalExecutor
                 self._executor = LocalExecutor(max(1, self.settings.analysis_workers),
                                                start_method="forkserver")
         return self._executor

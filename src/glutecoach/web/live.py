@@ -3,7 +3,7 @@
 The browser draws its camera (640x480) onto a canvas about 15 times a second and sends each
 picture as one binary WebSocket message: 8 bytes of little-endian float64 capture time in
 seconds, then the JPEG. The server decodes it (OpenCV, BGR to RGB), runs
-:class:`glutecoach.stream.LiveCoach` on it in a thread of its own, and answers with one JSON
+:class:`glutecoach.live.LiveCoach` on it in a thread of its own, and answers with one JSON
 ``update`` (landmarks, rep count, phase, depth, the one current cue). The page sends its next
 picture only when the previous answer has arrived, so the picture analysed is always the
 latest one and nothing queues up however slow the machine: the frame rate drops, the lag does
@@ -40,12 +40,12 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.sets import json_safe
-from glutecoach.skeleton import BLAZEPOSE_JOINTS, BONES, J
+from glutecoach.live import LiveCoach
+from glutecoach.pose.skeleton import BLAZEPOSE_JOINTS, BONES, J
 from glutecoach.store import service
 from glutecoach.store.analysed_sets import log_analysed_set
 from glutecoach.store.models import Person
 from glutecoach.store.service import check_pain
-from glutecoach.stream import LiveCoach
 from glutecoach.web.deps import SESSION_COOKIE, Db, User, user_from_cookie
 from glutecoach.web.templating import render
 

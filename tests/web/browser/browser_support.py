@@ -7,9 +7,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
-DATA = ROOT.parent / "shared" / "data"
-VIDEOS = DATA / "videos"
+from support import ROOT, VIDEOS
+
 CLIP = VIDEOS / "side_bodyweight_5reps.mp4"
 CHROMIUM = Path(os.environ.get("GLUTECOACH_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "artifacts" / "browser"
