@@ -29,9 +29,10 @@ from glutecoach.pose.backfill import backfill
 from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.pose.people import Band, cropped_factory, find_people
 from glutecoach.reps import RepCounter, RepWindow
+from glutecoach.result import AnalysisResult, Rep
 from glutecoach.sampling import estimate_video_poses
 from glutecoach.thresholds import REPS
-from glutecoach.types import AnalysisResult, CoordKind, PoseSequence, Rep, View
+from glutecoach.types import CoordKind, PoseSequence, View
 from glutecoach.video import probe
 
 Progress = Callable[[int, int], None]

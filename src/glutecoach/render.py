@@ -22,8 +22,9 @@ import numpy as np
 from glutecoach.analysis import compute_signals
 from glutecoach.errors import InputError
 from glutecoach.kinematics import angles as A
+from glutecoach.result import AnalysisResult
 from glutecoach.skeleton import BONES, J
-from glutecoach.types import AnalysisResult, PoseSequence
+from glutecoach.types import PoseSequence
 from glutecoach.video import iter_frames
 
 CSV_JOINTS = ("nose", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist",

@@ -24,8 +24,9 @@ from glutecoach.kinematics.filtering import OneEuroFilter, mask_low_confidence
 from glutecoach.kinematics.view import classify_view
 from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.reps import RepCounter, RepWindow
+from glutecoach.result import AnalysisResult, Rep
 from glutecoach.skeleton import N_JOINTS
-from glutecoach.types import AnalysisResult, PoseSequence, Rep, SourceInfo
+from glutecoach.types import PoseSequence, SourceInfo
 
 
 @dataclass

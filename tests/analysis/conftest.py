@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from glutecoach.analysis import analyze_file
-from glutecoach.types import AnalysisResult
+from glutecoach.result import AnalysisResult
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 VIDEOS = DATA / "videos"

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from glutecoach.analysis import analyze_file, analyze_sequence
-from glutecoach.types import AnalysisResult
+from glutecoach.result import AnalysisResult
 
 from . import stickfigure as figure
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from glutecoach.analysis import analyze_file
+from glutecoach.result import AnalysisResult
 from glutecoach.stream import LiveCoach, LiveUpdate
-from glutecoach.types import AnalysisResult
 from glutecoach.video import iter_frames
 
 from .conftest import VIDEOS, ffmpeg
