@@ -323,6 +323,14 @@ def evaluate(
         _write_or_fail(json_out, json.dumps(ev.to_dict(), indent=2) + "\n")
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the glutecoach.analysis/1 result that --json writes."""
+    from glutecoach.result import analysis_json_schema
+
+    typer.echo(json.dumps(analysis_json_schema(), indent=2))
+
+
 from glutecoach.cli_coaching import register as _register_coaching  # noqa: E402
 from glutecoach.cli_web import register as _register_web  # noqa: E402
 

@@ -9,6 +9,7 @@ docs/schema.md). Times are seconds from the start of the input, rounded to milli
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
@@ -17,10 +18,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
-    SerializerFunctionWrapHandler,
     computed_field,
     field_serializer,
-    model_serializer,
 )
 
 from glutecoach.types import Severity, SourceInfo, View
@@ -59,7 +58,8 @@ class _Contract(BaseModel):
     a rep in (score, praise), validated whenever it is built or parsed."""
 
     model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True,
-                              validate_by_alias=True, ser_json_inf_nan="constants")
+                              validate_by_alias=True, ser_json_inf_nan="constants",
+                              json_schema_serialization_defaults_required=True)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document as plain Python values (NaN kept for unmeasured metrics)."""
@@ -152,24 +152,20 @@ class AnalysisResult(_Contract):
     def rep_count(self) -> int:
         return len(self.reps)
 
-    @field_serializer("source", mode="wrap")
-    def _rounded_source(self, source: SourceInfo, handler: SerializerFunctionWrapHandler) -> Any:
-        out = handler(source)
-        out["fps"] = round(float(source.fps), 3)
-        out["duration_s"] = round(float(source.duration_s), 3)
-        return out
+    @field_serializer("source")
+    def _rounded_source(self, source: SourceInfo) -> SourceInfo:
+        return replace(source, fps=round(float(source.fps), 3),
+                       duration_s=round(float(source.duration_s), 3))
 
-    @model_serializer(mode="wrap")
-    def _in_document_order(self, handler: SerializerFunctionWrapHandler) -> Any:
-        """rep_count beside the reps, as the document has always had it."""
-        out = handler(self)
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document, with rep_count beside the reps as it has always been."""
+        out = super().to_dict()
         order = ("schema", "source", "analysed_frames", "people_in_view", "squat_detected",
                  "view", "rep_count")
-        return {**{k: out[k] for k in order if k in out}, **out}
+        return {**{k: out[k] for k in order}, **out}
 
 
 def analysis_json_schema() -> dict[str, Any]:
     """The JSON Schema of the ``glutecoach.analysis/1`` document (as written, not as read)."""
-    schema = AnalysisResult.model_json_schema(mode="serialization")
-    schema["$id"] = SCHEMA_ID
-    return schema
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            **AnalysisResult.model_json_schema(mode="serialization")}
