@@ -54,11 +54,11 @@ Metric = Annotated[float | None, _rounded(2)]
 
 
 class _Contract(BaseModel):
-    """Shared settings: plain strings for enums in the JSON, mutable while the pipeline fills
-    a rep in (score, praise), validated whenever it is built or parsed."""
+    """Shared settings: the JSON's names (``schema``), every field present in the published
+    schema, mutable while the pipeline fills a rep in (score, praise)."""
 
     model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True,
-                              validate_by_alias=True, ser_json_inf_nan="constants",
+                              validate_by_alias=True,
                               json_schema_serialization_defaults_required=True)
 
     def to_dict(self) -> dict[str, Any]:

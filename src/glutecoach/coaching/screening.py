@@ -332,14 +332,13 @@ def _in_words(error: ErrorDetails) -> InvalidField:
     """One pydantic error as the field's dotted name and its rule: "must be <rule>, got x"."""
     loc = tuple(error["loc"])
     if loc[:1] == ("start_back",) and len(loc) > 1 and isinstance(loc[1], int):
-        # 1-based item numbers, as the questionnaire numbers them; the union's branch dropped
-        index = next(p for p in loc[1:] if isinstance(p, int))
-        field = f"start_back[{index + 1}]"
+        index = loc[1]
+        field = f"start_back[{index + 1}]"  # 1-based, as the questionnaire numbers items
         if error["type"] == "missing":
             return InvalidField(field, f"expected 9 answers, got {index}")
         rule = _ITEM9_RULE if index == rules.START_BACK_ITEMS - 1 else "0 or 1"
         return InvalidField(field, f"must be {rule}, got {error['input']!r}")
-    names = tuple(p for p in loc if isinstance(p, str) and not p.startswith(("tuple[", "function-")))
+    names = tuple(str(p) for p in loc)
     field = ".".join(names)
     if error["type"] == "missing":
         return InvalidField(field, "is missing")
