@@ -42,8 +42,9 @@ import numpy as np
 from glutecoach.analysis import AnalysisOptions, analyze_sequence
 from glutecoach.io.keypoints import load_keypoints
 from glutecoach.pose.skeleton import BLAZEPOSE_JOINTS, J
+from glutecoach.result import Rep
 from glutecoach.thresholds import REPS
-from glutecoach.types import PoseSequence, Rep
+from glutecoach.types import PoseSequence
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "keypoints"

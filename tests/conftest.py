@@ -16,9 +16,9 @@ import pytest
 from support import VIDEOS, ffmpeg
 
 from glutecoach.analysis import analyze_file
+from glutecoach.result import AnalysisResult
 from glutecoach.store.db import Database
 from glutecoach.store.testing import BACKENDS, backend_database_url
-from glutecoach.types import AnalysisResult
 
 
 @pytest.fixture(params=BACKENDS)

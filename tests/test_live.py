@@ -13,7 +13,7 @@ from support import VIDEOS, ffmpeg
 from glutecoach.analysis import analyze_file
 from glutecoach.io.video import iter_frames
 from glutecoach.live import LiveCoach, LiveUpdate
-from glutecoach.types import AnalysisResult
+from glutecoach.result import AnalysisResult
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,18 @@ layers, which are thin shells around it.
 
 from glutecoach.analysis import AnalysisOptions, analyze_file, analyze_sequence
 from glutecoach.errors import InputError
-from glutecoach.types import AnalysisResult, Fault, PoseSequence, Rep
+from glutecoach.result import SCHEMA_ID, AnalysisResult, Fault, FaultCode, Rep
+from glutecoach.types import PoseSequence
 
 __all__ = [
     "AnalysisOptions",
     "AnalysisResult",
     "Fault",
+    "FaultCode",
     "InputError",
     "PoseSequence",
     "Rep",
+    "SCHEMA_ID",
     "analyze_file",
     "analyze_sequence",
 ]

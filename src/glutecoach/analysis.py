@@ -26,8 +26,9 @@ from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.pose.people import Band, cropped_factory, find_people
 from glutecoach.pose.sampling import estimate_video_poses
 from glutecoach.reps import RepCounter, RepWindow
+from glutecoach.result import AnalysisResult, Rep
 from glutecoach.thresholds import DEFAULT_FPS
-from glutecoach.types import AnalysisResult, PoseSequence, Rep
+from glutecoach.types import PoseSequence
 
 Progress = Callable[[int, int], None]
 

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from glutecoach.analysis import AnalysisOptions, analyze_sequence, load_sequence
-from glutecoach.types import AnalysisResult, PoseSequence, SourceInfo
+from glutecoach.result import AnalysisResult
+from glutecoach.types import PoseSequence, SourceInfo
 
 VIEWS = ("front", "back", "side", "oblique")
 QOM_FAULTS = {

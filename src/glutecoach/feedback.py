@@ -7,11 +7,10 @@ cues, the most important first (checks.base.PRIORITY), and every good rep is pra
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from glutecoach.checks.base import CUES, PRIORITY
+from glutecoach.result import Rep, Summary, TopCue
 from glutecoach.thresholds import TARGET_REPS_MAX, TARGET_REPS_MIN
-from glutecoach.types import Rep
 
 PENALTY = {"fault": 20, "advice": 8}
 PRAISE = "Good rep: controlled, and every cue that could be checked was met."
@@ -37,14 +36,14 @@ def finish_rep(rep: Rep) -> None:
         rep.praise = PRAISE if not rep.faults else "Good rep: safe form. " + rep.faults[0].cue
 
 
-def top_cues(reps: list[Rep], limit: int = 2) -> list[dict[str, Any]]:
+def top_cues(reps: list[Rep], limit: int = 2) -> list[TopCue]:
     counts = Counter(f.code for r in reps if r.reliable for f in r.faults)
     severe = {f.code for r in reps if r.reliable for f in r.faults if f.severity == "fault"}
     order = sorted(counts, key=lambda c: (*cue_order("fault" if c in severe else "advice", c), -counts[c]))
-    return [{"code": c, "cue": CUES[c], "reps": counts[c]} for c in order[:limit]]
+    return [TopCue(code=c, cue=CUES[c], reps=counts[c]) for c in order[:limit]]
 
 
-def summarize(reps: list[Rep], squat_detected: bool) -> dict[str, Any]:
+def summarize(reps: list[Rep], squat_detected: bool) -> Summary:
     judged = [r for r in reps if r.reliable and r.score is not None]
     n = len(reps)
     if not squat_detected:
@@ -59,16 +58,16 @@ def summarize(reps: list[Rep], squat_detected: bool) -> dict[str, Any]:
     cues = top_cues(reps)
     praise = (f"Reps {', '.join(str(i + 1) for i in good)} had good form." if good and len(good) < n
               else "Every rep had good form." if good else None)
-    return {
-        "headline": headline,
-        "rep_count": n,
-        "target_reps": [TARGET_REPS_MIN, TARGET_REPS_MAX],
-        "reliable_reps": len(judged),
-        "form_passing_reps": len(good),
-        "form_score": round(sum(r.score or 0 for r in judged) / len(judged)) if judged else None,
-        "top_cues": cues,
-        "praise": praise,
-        "fault_counts": dict(Counter(f.code for r in judged for f in r.faults)),
-        "disclaimer": "glutecoach coaches exercise form; it does not diagnose. If you are unsure "
-                      "or in pain, book an appointment with your physiotherapist.",
-    }
+    return Summary(
+        headline=headline,
+        rep_count=n,
+        target_reps=(TARGET_REPS_MIN, TARGET_REPS_MAX),
+        reliable_reps=len(judged),
+        form_passing_reps=len(good),
+        form_score=round(sum(r.score or 0 for r in judged) / len(judged)) if judged else None,
+        top_cues=cues,
+        praise=praise,
+        fault_counts=dict(Counter(f.code for r in judged for f in r.faults)),
+        disclaimer="glutecoach coaches exercise form; it does not diagnose. If you are unsure "
+                   "or in pain, book an appointment with your physiotherapist.",
+    )

@@ -26,7 +26,8 @@ from glutecoach.kinematics.view import view_of_set
 from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.pose.skeleton import N_JOINTS
 from glutecoach.reps import RepCounter, RepWindow
-from glutecoach.types import AnalysisResult, PoseSequence, Rep, SourceInfo
+from glutecoach.result import AnalysisResult, Rep
+from glutecoach.types import PoseSequence, SourceInfo
 
 
 @dataclass

@@ -15,7 +15,7 @@ import stickfigure as figure
 from support import QOM, REPCOUNT
 
 from glutecoach.analysis import analyze_file, analyze_sequence
-from glutecoach.types import AnalysisResult
+from glutecoach.result import AnalysisResult
 
 VIEWS = [0, 45, 90, 180]
 VIEW_NAMES = {0: "front", 45: "oblique", 90: "side", 180: "back"}

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from glutecoach.cli.coaching import register
 from glutecoach.coaching.screening import example_answers
 from glutecoach.coaching.sets import rep_passes
+from glutecoach.result import Rep
 from glutecoach.store.db import Database
 from glutecoach.store.models import ExerciseSet
 
@@ -70,7 +71,7 @@ def test_log_video_stores_the_analysis(
         analysis = row.analysis
         assert analysis is not None and analysis["schema"] == "glutecoach.analysis/1"
         assert row.reps == analysis["rep_count"] == 5
-        assert row.form_passing_reps == sum(rep_passes(r) for r in analysis["reps"])
+        assert row.form_passing_reps == sum(rep_passes(Rep.model_validate(r)) for r in analysis["reps"])
         assert row.form_score == analysis["summary"]["form_score"]
         assert 0 <= row.form_score <= 100
         kept = Path(row.video_path or "")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import pytest
+from analysis_docs import analysis_doc, fault
 
 from glutecoach.coaching.errors import InvalidField
 from glutecoach.coaching.progress import PainPoint, meaningful_change, pain_trend
 from glutecoach.coaching.questionnaires import score_odi
 from glutecoach.coaching.sets import counts_from_analysis, counts_from_reps
+from glutecoach.result import FaultCode
 
 
 @pytest.mark.parametrize(
@@ -42,30 +43,35 @@ def test_pain_trend_uses_first_and_latest_of_a_region() -> None:
     assert pain_trend(points, "knee").direction == "not enough data"
 
 
-def rep(reliable: bool, *severities: str) -> dict[str, Any]:
-    return {
-        "reliable": reliable,
-        "faults": [
-            {"code": f"fault_{i}", "severity": s, "value": 1, "threshold": 0, "cue": "x"}
-            for i, s in enumerate(severities)
-        ],
-    }
-
-
 def test_counts_from_analysis() -> None:
-    result = {
-        "schema": "glutecoach.analysis/1",
-        "reps": [rep(True), rep(True, "advice"), rep(True, "fault"), rep(False)],
-        "summary": {"form_score": 72.5},
-    }
+    result = analysis_doc([
+        [],
+        [fault(FaultCode.DESCENT_TOO_FAST, "advice")],
+        [fault(FaultCode.KNEES_CAVING_IN), fault(FaultCode.DEPTH_ABOVE_PARALLEL, "advice")],
+        None,
+    ])
     counts = counts_from_analysis(result)
-    assert (counts.reps, counts.passing_reps, counts.form_score) == (4, 2, 72.5)
-    assert counts.faults == ["fault_0"]
+    # Scores 100, 92 and 72 (faults cost 20, advice 8); the unreliable rep has none.
+    assert (counts.reps, counts.passing_reps, counts.form_score) == (4, 2, 88)
+    assert counts.faults == ["knees_caving_in"]
 
 
 def test_wrong_schema_is_refused() -> None:
     with pytest.raises(InvalidField, match="^video: analysis schema"):
-        counts_from_analysis({"schema": "other/2", "reps": []})
+        counts_from_analysis({**analysis_doc([[]]), "schema": "other/2"})
+
+
+@pytest.mark.parametrize("code", ["knee_valgus", "trunk_lean"])
+def test_a_fault_code_that_does_not_exist_is_refused(code: str) -> None:
+    result = analysis_doc([[fault(FaultCode.KNEES_CAVING_IN)]])
+    result["reps"][0]["faults"][0]["code"] = code
+    with pytest.raises(InvalidField, match=r"^video: analysis reps\.0\.faults\.0\.code: "):
+        counts_from_analysis(result)
+
+
+def test_an_incomplete_analysis_is_refused() -> None:
+    with pytest.raises(InvalidField, match="^video: analysis source: Field required"):
+        counts_from_analysis({"schema": "glutecoach.analysis/1", "reps": []})
 
 
 def test_counts_from_reps() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from analysis_docs import filmed
 
 from glutecoach.coaching import rules
 from glutecoach.coaching.errors import InvalidField, ProgrammeBlocked
@@ -77,15 +78,6 @@ def clear(db: Database, at: datetime, note: str = "Seen in clinic today; safe to
         screening = service.latest_screening(session, person)
         assert screening is not None
         service.clear_screening(session, screening, doc, note, now=at)
-
-
-def filmed(reps: int, good: int) -> dict[str, Any]:
-    """An analysis result with ``reps`` reps of which ``good`` passed the form checks."""
-    fault = [{"code": "knee_valgus", "severity": "fault"}]
-    return {"schema": "glutecoach.analysis/1", "squat_detected": True,
-            "summary": {"form_score": 100.0 * good / reps},
-            "reps": [{"reliable": True, "faults": [] if i < good else fault}
-                     for i in range(reps)]}
 
 
 # --- 1: pain level, not only its rise -----------------------------------------------------------

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from analysis_docs import analysis_doc
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from glutecoach.coaching.errors import InvalidField
@@ -273,17 +274,9 @@ def test_default_database_is_sqlite_in_the_user_data_dir(
 
 def test_analysis_with_nan_is_stored_as_null(db: Database) -> None:
     """Unmeasured metrics are NaN in the analysis; JSONB has no NaN, so they become null."""
-    analysis = {
-        "schema": "glutecoach.analysis/1",
-        "reps": [
-            {
-                "reliable": True,
-                "faults": [],
-                "metrics": {"depth_deg": float("nan"), "fppa_deg": float("inf"), "tempo_s": 1.5},
-            }
-        ],
-        "summary": {"form_score": 90},
-    }
+    analysis = analysis_doc([[]])
+    analysis["reps"][0]["metrics"] = {"depth_deg": float("nan"), "fppa_deg": float("inf"),
+                                      "tempo_s": 1.5}
     add_screened(db, "nan@example.org", "Nan")
     with db.session_scope() as session:
         person = service.find_person(session, "Nan")

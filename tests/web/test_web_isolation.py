@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from analysis_docs import analysis_doc
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -38,7 +39,7 @@ def world(app: FastAPI, users: Users, settings: Settings) -> dict[str, Any]:
     video.write_bytes(b"\x00\x00\x00\x18ftypmp42 fake")
     with app.state.db.session_scope() as s:
         job = AnalysisJob(person_id=a.me["id"], status="done", progress=1.0,
-                          result={"schema": "glutecoach.analysis/1", "reps": []},
+                          result=analysis_doc([]),
                           original_name="alice.mp4", annotated_path=str(video), keep_video=True)
         s.add(job)
         s.flush()

@@ -134,7 +134,24 @@ def test_screening_api_same_rules_as_cli(users: Users) -> None:
     assert body["advice"] == expected.advice
     assert pat.post("/api/screenings", json={"age": 40}).status_code == 422
     r = pat.post("/api/screenings", json={**SCREEN_OK, "age": "old"})
-    assert r.status_code == 422 and "age" in r.json()["detail"]
+    assert r.status_code == 422 and r.json()["reason"].startswith("age: ")
+
+
+def test_screening_api_body_is_the_typed_answers(users: Users) -> None:
+    """The OpenAPI schema documents the answers model, its example is valid, and a pain of 3.5
+    is refused (not rounded) with a reason naming the field."""
+    from glutecoach.coaching.screening import parse_answers
+
+    pat = users.patient()
+    api = pat.get("/openapi.json").json()
+    body = api["paths"]["/api/screenings"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]["$ref"].endswith("/Answers")
+    answers = api["components"]["schemas"]["Answers"]
+    assert answers["additionalProperties"] is False and "pain_is_new" in answers["required"]
+    parse_answers(body["schema"]["examples"][0])
+    r = pat.post("/api/screenings", json={**SCREEN_OK, "pain": {"back": 3.5, "knee": 1}})
+    assert r.status_code == 422 and r.json()["reason"].startswith("pain.back: ")
+    assert pat.get("/api/screenings").json() == []
 
 
 def test_plan_pain_sets_progress(users: Users) -> None:

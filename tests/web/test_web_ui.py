@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from analysis_docs import analysis_doc, fault
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from glutecoach.result import FaultCode
 from glutecoach.web.testing import FETCH, SCREEN_OK, Users, csrf_from
 
 
@@ -165,7 +167,7 @@ def test_analyses_list_shows_date_and_reps(app: FastAPI, users: Users) -> None:
     with app.state.db.session_scope() as s:
         s.add(AnalysisJob(person_id=pat.me["id"], status="done", progress=1.0,
                           original_name="squats.mp4", created_at=utc_now(),
-                          result={"summary": {"rep_count": 1, "form_passing_reps": 1}}))
+                          result=analysis_doc([[]])))
     page = pat.get("/analyses").text
     assert "1 rep," in page and "1 with good form" in page and "squats.mp4" in page
     listed = pat.get("/api/analyses").json()[0]
@@ -173,6 +175,29 @@ def test_analyses_list_shows_date_and_reps(app: FastAPI, users: Users) -> None:
     from glutecoach.web.templating import local_time
 
     assert local_time(listed["created_at"], "Europe/London") in page
+
+
+def test_a_stored_result_that_is_not_the_contract_is_refused_with_a_reason(
+        app: FastAPI, users: Users) -> None:
+    """A damaged or foreign result (here a fault code that does not exist) is answered 422 with
+    where it breaks glutecoach.analysis/1, on the API and the page, never half-shown."""
+    from glutecoach.store.models import AnalysisJob
+
+    pat = users.patient()
+    bad = analysis_doc([[fault(FaultCode.KNEES_CAVING_IN)]])
+    bad["reps"][0]["faults"][0]["code"] = "knee_valgus"
+    with app.state.db.session_scope() as s:
+        job = AnalysisJob(person_id=pat.me["id"], status="done", progress=1.0,
+                          original_name="old.mp4", result=bad)
+        s.add(job)
+        s.flush()
+        job_id = job.id
+    got = pat.get(f"/api/analyses/{job_id}")
+    assert got.status_code == 422
+    assert got.json()["detail"].startswith("video: analysis reps.0.faults.0.code: Input should be")
+    page = pat.get(f"/analyses/{job_id}", headers={"accept": "text/html"})
+    assert page.status_code == 422 and "reps.0.faults.0.code" in page.text
+    assert "Traceback" not in page.text
 
 
 GENERIC = ("Cancel", "Cancel…", "Remove", "Delete")

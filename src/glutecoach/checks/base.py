@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from glutecoach.types import Fault, NotChecked, Severity
+from glutecoach.result import Fault, FaultCode, NotChecked
+from glutecoach.types import Severity
 
 # Each fault code -> the article's own cue, quoted.
 CUES: dict[str, str] = {
@@ -39,11 +40,13 @@ class CheckOutcome:
 
     def fault(self, code: str, severity: Severity, value: float, threshold: float, unit: str,
               message: str) -> None:
-        self.faults.append(Fault(code, severity, round(float(value), 2), float(threshold), unit,
-                                 CUES[code], message))
+        self.faults.append(Fault(code=FaultCode(code), severity=severity, value=round(float(value), 2),
+                                 threshold=float(threshold), unit=unit, cue=CUES[code],
+                                 message=message))
 
     def skip(self, code: str, reason: str, how_to_film: str) -> None:
-        self.not_checked.append(NotChecked(code, reason, how_to_film))
+        self.not_checked.append(NotChecked(code=FaultCode(code), reason=reason,
+                                           how_to_film=how_to_film))
 
     def merge(self, other: CheckOutcome) -> None:
         self.metrics.update(other.metrics)

@@ -13,8 +13,9 @@ from glutecoach.checks.context import RepContext
 from glutecoach.checks.gate import gate_features, squat_gate
 from glutecoach.checks.registry import reliability, run_checks
 from glutecoach.reps import RepWindow
+from glutecoach.result import Rep
 from glutecoach.thresholds import REPS
-from glutecoach.types import CoordKind, PoseSequence, Rep, View
+from glutecoach.types import CoordKind, PoseSequence, View
 
 
 class GateOutcome(NamedTuple):

@@ -274,8 +274,16 @@ def evaluate(
         _write_or_fail(json_out, json.dumps(ev.to_dict(), indent=2) + "\n")
 
 
+def schema() -> None:
+    """Print the JSON Schema of the glutecoach.analysis/1 result that --json writes."""
+    from glutecoach.result import analysis_json_schema
+
+    typer.echo(json.dumps(analysis_json_schema(), indent=2))
+
+
 def register(app: typer.Typer) -> None:
     """Add ``analyze`` and ``evaluate`` to the main command."""
     app.command(help="Count squat reps and check, rep by rep, every cue of the squat instructions "
                      f"in the article {ARTICLE}.")(analyze)
     app.command()(evaluate)
+    app.command()(schema)

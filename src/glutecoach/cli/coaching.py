@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.panel import Panel
@@ -25,6 +25,9 @@ from rich.table import Table
 from glutecoach.cli.errors import EXIT_BAD_INPUT, fail, out, settings  # noqa: F401 - EXIT_BAD_INPUT re-exported
 from glutecoach.errors import InputError
 from glutecoach.io.files import check_writable, write_text_atomically
+
+if TYPE_CHECKING:
+    from glutecoach.result import AnalysisResult
 
 EXIT_BLOCKED = 3
 
@@ -256,13 +259,13 @@ def plan(person: Annotated[str, typer.Option(help="Name or email of the person."
 # --- log / pain ---------------------------------------------------------------------------------
 
 
-def _analyse(video: Path) -> dict[str, Any]:
+def _analyse(video: Path) -> AnalysisResult:
     from glutecoach.analysis import analyze_file
 
     if not video.is_file():
         raise InputError(f"video: not found: {video}")
-    result = analyze_file(video).to_dict()
-    if not result.get("squat_detected") or not result.get("reps"):
+    result = analyze_file(video)
+    if not result.squat_detected or not result.reps:
         raise InputError(f"video: no squat reps found in {video}")
     return result
 
@@ -332,7 +335,7 @@ def log(
                     someone,
                     exercise,
                     counts,
-                    analysis=analysis,
+                    analysis=analysis.to_dict() if analysis else None,
                     video_path=str(kept) if kept else None,
                     pain_before=pain_before,
                     pain_during=pain_during,
@@ -353,12 +356,10 @@ def log(
         done = f"{counts.reps} reps (reported; only filmed reps are checked for form)"
     out.print(f"Logged {chosen.name}: {done}.")
     if analysis:
-        for cue in (analysis.get("summary") or {}).get("top_cues", [])[:3]:
-            text = cue.get("cue", "") if isinstance(cue, dict) else str(cue)
-            out.print(f"  • {text}")
-        praise = (analysis.get("summary") or {}).get("praise")
-        if praise:
-            out.print(f"  [green]{praise}[/green]")
+        for cue in analysis.summary.top_cues[:3]:
+            out.print(f"  • {cue.cue}")
+        if analysis.summary.praise:
+            out.print(f"  [green]{analysis.summary.praise}[/green]")
 
 
 def pain(

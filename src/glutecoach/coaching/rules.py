@@ -5,6 +5,8 @@ References are the real papers in ``shared/research/evidence.md``; nothing else 
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 # --- Numeric pain rating scale (NPRS) -----------------------------------------------------------
 #: The scale runs 0 (no pain) to 10 (worst imaginable), whole numbers.
 PAIN_MIN = 0
@@ -67,7 +69,8 @@ START_BACK_LOW_MAX_TOTAL = 3
 #: With a total of 4 or more, a distress score of 3 or less is medium risk, 4 or more high risk.
 START_BACK_MEDIUM_MAX_DISTRESS = 3
 #: Item 9 ("overall, how bothersome") scores 1 only for these answers.
-START_BACK_ITEM9_ANSWERS = ("not_at_all", "slightly", "moderately", "very_much", "extremely")
+StartBackItem9 = Literal["not_at_all", "slightly", "moderately", "very_much", "extremely"]
+START_BACK_ITEM9_ANSWERS: tuple[str, ...] = get_args(StartBackItem9)
 START_BACK_ITEM9_POSITIVE = ("very_much", "extremely")
 
 # --- Oswestry Disability Index: Fairbank & Pynsent, Spine 2000 ----------------------------------

@@ -14,7 +14,18 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
 from glutecoach.coaching import rules
 from glutecoach.coaching.errors import InvalidField
@@ -173,46 +184,8 @@ START_BACK_QUESTIONS: tuple[str, ...] = (
     "Overall, how bothersome has your back pain been in the last 2 weeks?",
 )
 
-PREVIOUS_INJURY_CHOICES = ("none", "back", "knee", "hip", "ankle", "other")
-ANSWER_KEYS = (
-    "red_flags",
-    "start_back",
-    "pain",
-    "pain_is_new",
-    "age",
-    "sitting_hours_per_day",
-    "active_days_per_week",
-    "previous_injury",
-)
-
-
-@dataclass(frozen=True)
-class Answers:
-    """Validated screening answers. ``start_back`` keeps item 9 as its word."""
-
-    red_flags: dict[str, bool]
-    #: None for a knee-only patient: STarT Back is validated for back pain only.
-    start_back: tuple[int | str, ...] | None
-    pain_back: int
-    pain_knee: int
-    pain_is_new: bool
-    age: int
-    sitting_hours_per_day: float
-    active_days_per_week: int
-    previous_injury: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answers in the documented file format."""
-        return {
-            "red_flags": dict(self.red_flags),
-            "start_back": None if self.start_back is None else list(self.start_back),
-            "pain": {"back": self.pain_back, "knee": self.pain_knee},
-            "pain_is_new": self.pain_is_new,
-            "age": self.age,
-            "sitting_hours_per_day": self.sitting_hours_per_day,
-            "active_days_per_week": self.active_days_per_week,
-            "previous_injury": self.previous_injury,
-        }
+PreviousInjury = Literal["none", "back", "knee", "hip", "ankle", "other"]
+PREVIOUS_INJURY_CHOICES: tuple[str, ...] = get_args(PreviousInjury)
 
 
 @dataclass(frozen=True)
@@ -253,53 +226,75 @@ def whole_number(value: Any, field_name: str, low: int, high: int) -> int:
     return value
 
 
-def _number(value: Any, field_name: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise InvalidField(field_name, f"must be a number {low:g}-{high:g}, got {value!r}")
-    return float(value)
+def _whole(low: int, high: int) -> Any:
+    """A strict int field (no bool, no 1.0) whose description is the rule an error quotes."""
+    return Field(strict=True, ge=low, le=high, description=f"a whole number {low}-{high}")
 
 
-def _require(data: Mapping[str, Any], key: str, prefix: str = "") -> Any:
-    if key not in data:
-        raise InvalidField(prefix + key, "is missing")
-    return data[key]
+_FORBID = ConfigDict(extra="forbid", frozen=True)
+_ITEM9_RULE = f"one of {', '.join(rules.START_BACK_ITEM9_ANSWERS)}"
+Agree = Annotated[int, Field(strict=True, ge=0, le=1, description="0 or 1")]
+#: The 9 STarT Back answers: items 1-8 agree (1) / disagree (0), item 9 a word.
+StartBackAnswers = tuple[Agree, Agree, Agree, Agree, Agree, Agree, Agree, Agree,
+                         rules.StartBackItem9]
+#: One true/false answer per red-flag question (the code is the key).
+_RED_FLAG_FIELDS: dict[str, Any] = {
+    f.code: (StrictBool, Field(description="true or false", title=f.question)) for f in RED_FLAGS}
+RedFlagAnswers = create_model("RedFlagAnswers", __config__=_FORBID, **_RED_FLAG_FIELDS)
 
 
-def _parse_red_flags(value: Any) -> dict[str, bool]:
-    if not isinstance(value, Mapping):
-        raise InvalidField("red_flags", "must be an object of true/false answers")
-    unknown = sorted(set(value) - set(RED_FLAG_CODES))
-    if unknown:
-        raise InvalidField(f"red_flags.{unknown[0]}", "is not a known red flag")
-    flags: dict[str, bool] = {}
-    for code in RED_FLAG_CODES:
-        answer = _require(value, code, "red_flags.")
-        if not isinstance(answer, bool):
-            raise InvalidField(f"red_flags.{code}", f"must be true or false, got {answer!r}")
-        flags[code] = answer
-    return flags
+class PainNow(BaseModel):
+    """Pain now, 0-10, in the back and in the knee."""
+
+    model_config = _FORBID
+    back: int = _whole(rules.PAIN_MIN, rules.PAIN_MAX)
+    knee: int = _whole(rules.PAIN_MIN, rules.PAIN_MAX)
 
 
-def parse_start_back(value: Any) -> tuple[int | str, ...]:
-    """Validate the 9 STarT Back answers: items 1-8 are 0 or 1, item 9 a word."""
-    if not isinstance(value, list):
-        raise InvalidField("start_back", "must be a list of 9 answers")
-    if len(value) != rules.START_BACK_ITEMS:
-        missing = len(value) + 1
-        where = f"start_back[{missing}]" if len(value) < rules.START_BACK_ITEMS else "start_back"
-        raise InvalidField(where, f"expected 9 answers, got {len(value)}")
-    items: list[int | str] = []
-    for number, answer in enumerate(value[:8], start=1):
-        # 1.0 == 1 in Python; like pain, an item must be written as a whole number.
-        if isinstance(answer, bool) or not isinstance(answer, int) or answer not in (0, 1):
-            raise InvalidField(f"start_back[{number}]", f"must be 0 or 1, got {answer!r}")
-        items.append(int(answer))
-    last = value[8]
-    if last not in rules.START_BACK_ITEM9_ANSWERS:
-        choices = ", ".join(rules.START_BACK_ITEM9_ANSWERS)
-        raise InvalidField("start_back[9]", f"must be one of {choices}, got {last!r}")
-    items.append(last)
-    return tuple(items)
+class Answers(BaseModel):
+    """Screening answers as the answers file, the web API and the page give them
+    (docs/coaching.md); validated strictly (a pain of 3.5 or ``true`` is refused, not
+    rounded). ``start_back`` is None without back pain: STarT Back is validated for back pain
+    only, so a knee-only patient's answers are neither required to be valid nor scored."""
+
+    model_config = _FORBID
+    red_flags: RedFlagAnswers = Field(  # type: ignore[valid-type]  # built from RED_FLAGS
+        description="an object of true/false answers")
+    start_back: StartBackAnswers | None = Field(description="a list of 9 answers")
+    pain: PainNow = Field(description="an object with back and knee scores")
+    pain_is_new: StrictBool = Field(description="true or false")
+    age: int = _whole(16, 120)
+    sitting_hours_per_day: float = Field(strict=True, ge=0, le=24, description="a number 0-24")
+    active_days_per_week: int = _whole(0, 7)
+    previous_injury: PreviousInjury = Field(
+        description=f"one of {', '.join(get_args(PreviousInjury))}")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _start_back_only_with_back_pain(cls, data: Any) -> Any:
+        """STarT Back is neither required to be valid nor scored without back pain (the key
+        must still be there)."""
+        pain = data.get("pain") if isinstance(data, Mapping) else None
+        back = pain.get("back") if isinstance(pain, Mapping) else None
+        if type(back) is int and back == 0 and "start_back" in data:
+            return {**data, "start_back": None}
+        return data
+
+    @property
+    def pain_back(self) -> int:
+        return self.pain.back
+
+    @property
+    def pain_knee(self) -> int:
+        return self.pain.knee
+
+    def flagged(self, code: str) -> bool:
+        """The answer to one red-flag question."""
+        return bool(getattr(self.red_flags, code))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The answers in the documented file format."""
+        return self.model_dump(mode="json")
 
 
 def current_answers(stored: Mapping[str, Any]) -> dict[str, Any]:
@@ -317,51 +312,51 @@ def current_answers(stored: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def parse_answers(data: Any) -> Answers:
-    """Validate a decoded answers file; raises :class:`InvalidField` on the first problem."""
+    """Validate decoded answers; raises :class:`InvalidField` naming the first problem
+    ("pain.back: must be a whole number 0-10, got 11", "start_back[9]: ...")."""
+    if isinstance(data, Answers):
+        return data
     if not isinstance(data, Mapping):
         raise InvalidField("answers", "must be a JSON object")
-    unknown = sorted(set(data) - set(ANSWER_KEYS))
-    if unknown:
-        raise InvalidField(unknown[0], "is not a screening field")
-    pain = _require(data, "pain")
-    if not isinstance(pain, Mapping):
-        raise InvalidField("pain", "must be an object with back and knee scores")
-    extra = sorted(set(pain) - {"back", "knee"})
-    if extra:
-        raise InvalidField(f"pain.{extra[0]}", "is not a pain region (back, knee)")
-    pain_is_new = _require(data, "pain_is_new")
-    if not isinstance(pain_is_new, bool):
-        raise InvalidField("pain_is_new", f"must be true or false, got {pain_is_new!r}")
-    injury = _require(data, "previous_injury")
-    if injury not in PREVIOUS_INJURY_CHOICES:
-        raise InvalidField(
-            "previous_injury",
-            f"must be one of {', '.join(PREVIOUS_INJURY_CHOICES)}, got {injury!r}",
-        )
-    pain_back = whole_number(
-        _require(pain, "back", "pain."), "pain.back", rules.PAIN_MIN, rules.PAIN_MAX
-    )
-    items = _require(data, "start_back")
-    # STarT Back is validated for back pain, not knee pain (evidence.md): without back pain it
-    # is neither required nor scored.
-    start_back = None if pain_back == 0 else parse_start_back(items)
-    return Answers(
-        red_flags=_parse_red_flags(_require(data, "red_flags")),
-        start_back=start_back,
-        pain_back=pain_back,
-        pain_knee=whole_number(
-            _require(pain, "knee", "pain."), "pain.knee", rules.PAIN_MIN, rules.PAIN_MAX
-        ),
-        pain_is_new=pain_is_new,
-        age=whole_number(_require(data, "age"), "age", 16, 120),
-        sitting_hours_per_day=_number(
-            _require(data, "sitting_hours_per_day"), "sitting_hours_per_day", 0, 24
-        ),
-        active_days_per_week=whole_number(
-            _require(data, "active_days_per_week"), "active_days_per_week", 0, 7
-        ),
-        previous_injury=str(injury),
-    )
+    try:
+        return Answers.model_validate(data)
+    except ValidationError as bad:
+        raise _in_words(bad.errors()[0]) from None
+
+
+_EXTRA = {(): "is not a screening field", ("pain",): "is not a pain region (back, knee)",
+          ("red_flags",): "is not a known red flag"}
+
+
+def _in_words(error: ErrorDetails) -> InvalidField:
+    """One pydantic error as the field's dotted name and its rule: "must be <rule>, got x"."""
+    loc = tuple(error["loc"])
+    if loc[:1] == ("start_back",) and len(loc) > 1 and isinstance(loc[1], int):
+        index = loc[1]
+        field = f"start_back[{index + 1}]"  # 1-based, as the questionnaire numbers items
+        if error["type"] == "missing":
+            return InvalidField(field, f"expected 9 answers, got {index}")
+        rule = _ITEM9_RULE if index == rules.START_BACK_ITEMS - 1 else "0 or 1"
+        return InvalidField(field, f"must be {rule}, got {error['input']!r}")
+    names = tuple(str(p) for p in loc)
+    field = ".".join(names)
+    if error["type"] == "missing":
+        return InvalidField(field, "is missing")
+    if error["type"] == "extra_forbidden":
+        return InvalidField(field, _EXTRA[names[:-1]])
+    if names == ("start_back",) and error["type"] == "too_long":
+        return InvalidField(field, f"expected 9 answers, got {len(error['input'])}")
+    return InvalidField(field, f"must be {_rule(names)}, got {error['input']!r}")
+
+
+def _rule(loc: tuple[str, ...]) -> str:
+    """The description of the field at ``loc``: the rule in words."""
+    model: Any = Answers
+    rule = ""
+    for part in loc:
+        info = model.model_fields[part]
+        rule, model = info.description or "", info.annotation
+    return rule
 
 
 # --- scoring ------------------------------------------------------------------------------------
@@ -403,7 +398,7 @@ def risk_factors(answers: Answers) -> list[str]:
 
 def red_flags_of(answers: Answers) -> list[str]:
     """The positive flags: those answered yes, plus new pain over 50 (NICE NG59)."""
-    flags = [code for code in RED_FLAG_CODES if answers.red_flags[code]]
+    flags = [code for code in RED_FLAG_CODES if answers.flagged(code)]
     if answers.pain_is_new and answers.age > rules.AGE_NEW_PAIN_FLAG_YEARS:
         flags.append(NEW_PAIN_OVER_50)
     return flags

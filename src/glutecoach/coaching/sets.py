@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from glutecoach.coaching.errors import InvalidField
+from pydantic import ValidationError
 
-ANALYSIS_SCHEMA = "glutecoach.analysis/1"
+from glutecoach.coaching.errors import InvalidField
+from glutecoach.result import SCHEMA_ID, AnalysisResult, Rep
 
 
 @dataclass(frozen=True)
@@ -30,29 +31,39 @@ class SetCounts:
     filmed: bool = True
 
 
-def rep_passes(rep: Mapping[str, Any]) -> bool:
+def rep_passes(rep: Rep) -> bool:
     """A rep passes when it is reliable and has no fault of severity ``fault``."""
-    if not rep.get("reliable", False):
-        return False
-    return not any(f.get("severity") == "fault" for f in rep.get("faults", []))
+    return rep.reliable and not any(f.severity == "fault" for f in rep.faults)
 
 
-def counts_from_analysis(result: Mapping[str, Any]) -> SetCounts:
-    """Read reps, passing reps, score and faults from an analysis dict."""
-    if result.get("schema") != ANALYSIS_SCHEMA:
-        raise InvalidField(
-            "video", f"analysis schema {result.get('schema')!r} is not {ANALYSIS_SCHEMA}"
-        )
-    reps = list(result.get("reps") or [])
-    score = (result.get("summary") or {}).get("form_score")
-    faults = [
-        f["code"] for rep in reps for f in rep.get("faults", []) if f.get("severity") == "fault"
-    ]
+def read_analysis(result: AnalysisResult | Mapping[str, Any]) -> AnalysisResult:
+    """The typed result of a fresh analysis or of its stored JSON.
+
+    Raises :class:`InvalidField` naming the first part that does not match
+    ``glutecoach.analysis/1`` (another schema id, a fault code that does not exist, a missing
+    field), so a damaged or foreign document is refused in one line rather than half-read.
+    """
+    if isinstance(result, AnalysisResult):
+        return result
+    try:
+        return AnalysisResult.model_validate(result)
+    except ValidationError as bad:
+        first = bad.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "document"
+        more = f" (and {bad.error_count() - 1} more)" if bad.error_count() > 1 else ""
+        raise InvalidField("video", f"analysis {where}: {first['msg']}{more}; "
+                                    f"expected a {SCHEMA_ID} result") from None
+
+
+def counts_from_analysis(result: AnalysisResult | Mapping[str, Any]) -> SetCounts:
+    """Reps, passing reps, score and faults of an analysis (typed, or its JSON)."""
+    analysis = read_analysis(result)
+    score = analysis.summary.form_score
     return SetCounts(
-        reps=len(reps),
-        passing_reps=sum(1 for rep in reps if rep_passes(rep)),
+        reps=len(analysis.reps),
+        passing_reps=sum(1 for rep in analysis.reps if rep_passes(rep)),
         form_score=None if score is None else max(0.0, min(100.0, float(score))),
-        faults=faults,
+        faults=[f.code.value for rep in analysis.reps for f in rep.faults if f.severity == "fault"],
     )
 
 

@@ -23,8 +23,9 @@ from glutecoach.io.video import iter_frames
 from glutecoach.kinematics import angles as A
 from glutecoach.kinematics.signals import compute_signals
 from glutecoach.pose.skeleton import BONES, J
+from glutecoach.result import AnalysisResult
 from glutecoach.thresholds import DEFAULT_FPS
-from glutecoach.types import AnalysisResult, PoseSequence
+from glutecoach.types import PoseSequence
 
 _H264 = {"preset": "veryfast", "crf": "26"}
 _VP9 = {"deadline": "realtime", "cpu-used": "8", "crf": "34", "b": "0", "row-mt": "1"}

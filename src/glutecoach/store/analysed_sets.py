@@ -14,32 +14,21 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from glutecoach.coaching.errors import InvalidField
-from glutecoach.coaching.sets import counts_from_analysis
+from glutecoach.coaching.sets import counts_from_analysis, read_analysis
+from glutecoach.result import AnalysisResult
 from glutecoach.store import service
 from glutecoach.store.models import ExerciseSet, Person
 
 
-def analysis_dict(result: Any) -> dict[str, Any]:
-    """The analysis as a dict: an ``AnalysisResult`` (anything with ``to_dict()``) or a mapping."""
-    if isinstance(result, Mapping):
-        return dict(result)
-    to_dict = getattr(result, "to_dict", None)
-    if callable(to_dict):
-        value = to_dict()
-        if isinstance(value, Mapping):
-            return dict(value)
-    raise InvalidField("analysis", "expected an AnalysisResult or its glutecoach.analysis/1 dict")
-
-
-def has_reps(analysis: Mapping[str, Any]) -> bool:
+def has_reps(analysis: AnalysisResult) -> bool:
     """True when the analysis found a squat with at least one rep (worth logging)."""
-    return bool(analysis.get("squat_detected")) and bool(analysis.get("reps"))
+    return analysis.squat_detected and bool(analysis.reps)
 
 
 def log_analysed_set(
     session: Session,
     person: Person,
-    result: Any,
+    result: AnalysisResult | Mapping[str, Any],
     *,
     exercise: str = "squat",
     video_path: str | None = None,
@@ -49,10 +38,11 @@ def log_analysed_set(
 ) -> ExerciseSet:
     """Record a filmed set in the person's log (today's session); flushes, caller commits.
 
-    ``result`` is an ``AnalysisResult`` or its dict. Raises :class:`InvalidField` when it holds
-    no squat reps, so an empty set never enters the log.
+    ``result`` is an ``AnalysisResult`` or its JSON. Raises :class:`InvalidField` when it is
+    not a valid ``glutecoach.analysis/1`` result or holds no squat reps, so an empty set never
+    enters the log.
     """
-    analysis = analysis_dict(result)
+    analysis = read_analysis(result)
     if not has_reps(analysis):
         raise InvalidField("video", "no squat reps were found, so nothing was logged")
     counts = counts_from_analysis(analysis)
@@ -61,7 +51,7 @@ def log_analysed_set(
         person,
         exercise,
         counts,
-        analysis=analysis,
+        analysis=analysis.to_dict(),
         video_path=video_path,
         pain_before=pain_before,
         pain_after=pain_after,

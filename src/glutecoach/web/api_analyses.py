@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from glutecoach.coaching.errors import InvalidField
+from glutecoach.coaching.sets import read_analysis
+from glutecoach.result import AnalysisResult
 from glutecoach.store import clinic
 from glutecoach.store.models import AnalysisJob, ExerciseSet, Person
 from glutecoach.store.service import check_pain, require_exercise_allowed
@@ -33,11 +35,14 @@ CHUNK = 1024 * 1024
 
 
 class JobOut(BaseModel):
+    """An analysis as the API and the pages show it: status, progress (0-1), the error or the
+    ``glutecoach.analysis/1`` result, and the set's rep counts for lists."""
+
     id: int
     status: str
     progress: float = 0.0
     error: str | None = None
-    result: dict[str, Any] | None = None
+    result: AnalysisResult | None = None
     video_url: str | None = None
     keep_video: bool = False
     created_at: str | None = None
@@ -45,22 +50,26 @@ class JobOut(BaseModel):
     reps: int | None = None
     good_reps: int | None = None
 
+    @classmethod
+    def of(cls, job: AnalysisJob, *, with_result: bool = True) -> JobOut:
+        """The job's view; a stored result that is not a valid ``glutecoach.analysis/1``
+        document is refused (:class:`InvalidField`, answered 422) rather than half-shown."""
+        result = None if job.result is None else read_analysis(job.result)
+        return cls(
+            id=job.id, status=job.status, progress=job.progress, error=job.error,
+            result=result if with_result else None,
+            video_url=f"/api/analyses/{job.id}/video" if job.annotated_path else None,
+            keep_video=job.keep_video,
+            created_at=job.created_at.isoformat() if job.created_at else None,
+            original_name=job.original_name,
+            reps=result.summary.rep_count if result else None,
+            good_reps=result.summary.form_passing_reps if result else None,
+        )
+
 
 def job_dict(job: AnalysisJob, *, with_result: bool = True) -> dict[str, Any]:
-    summary = (job.result or {}).get("summary") or {}
-    return {
-        "id": job.id,
-        "status": job.status,
-        "progress": job.progress,
-        "error": job.error,
-        "result": job.result if with_result else None,
-        "video_url": f"/api/analyses/{job.id}/video" if job.annotated_path else None,
-        "keep_video": job.keep_video,
-        "created_at": job.created_at.isoformat() if job.created_at else None,
-        "original_name": job.original_name,
-        "reps": summary.get("rep_count"),
-        "good_reps": summary.get("form_passing_reps"),
-    }
+    """:class:`JobOut` as plain JSON data, for the page templates and larger documents."""
+    return JobOut.of(job, with_result=with_result).model_dump(mode="json")
 
 
 async def _save_upload(file: UploadFile, folder: Path, limit: int) -> Path:
@@ -160,22 +169,22 @@ async def upload(
     keep: Annotated[bool, Form(description="keep the video after analysis")] = False,
     pain_before: Annotated[int | None, Form(ge=0, le=10)] = None,
     pain_after: Annotated[int | None, Form(ge=0, le=10)] = None,
-) -> dict[str, Any]:
+) -> JobOut:
     """Upload a video; its analysis runs in the background (poll ``GET /api/analyses/{id}``)."""
     job = await create_job(request, db, user, file, keep, pain_before, pain_after)
-    return {"id": job.id, "status": job.status, "progress": 0.0}
+    return JobOut(id=job.id, status=job.status, progress=0.0)
 
 
-@router.get("", response_model=list[JobOut])
-def list_jobs(user: Patient, db: Db) -> list[dict[str, Any]]:
+@router.get("", response_model=list[JobOut], responses={422: {"description": "a damaged result"}})
+def list_jobs(user: Patient, db: Db) -> list[JobOut]:
     """Your analyses, newest first (without the full result)."""
-    return [job_dict(j, with_result=False) for j in jobs_of(db, user, limit=200)]
+    return [JobOut.of(j, with_result=False) for j in jobs_of(db, user, limit=200)]
 
 
-@router.get("/{job_id}", response_model=JobOut)
-def get_job(job_id: RecordId, user: User, db: Db) -> dict[str, Any]:
+@router.get("/{job_id}", response_model=JobOut, responses={422: {"description": "a damaged result"}})
+def get_job(job_id: RecordId, user: User, db: Db) -> JobOut:
     """Status, progress (0-1), error, and the ``glutecoach.analysis/1`` result when done."""
-    return job_dict(visible_job(db, user, job_id))
+    return JobOut.of(visible_job(db, user, job_id))
 
 
 @router.get("/{job_id}/video", response_class=FileResponse,

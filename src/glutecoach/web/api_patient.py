@@ -7,6 +7,7 @@ anyone else to reach. The rules are the CLI's: :mod:`glutecoach.coaching` via
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,8 @@ from glutecoach.coaching.screening import (
     RED_FLAGS,
     START_BACK_QUESTIONS,
     SYMPTOM_CHECK_QUESTIONS,
+    Answers,
+    example_answers,
     parse_answers,
 )
 from glutecoach.coaching.screening import screen as run_screen
@@ -58,7 +61,8 @@ def screening_questions() -> dict[str, Any]:
     return questions()
 
 
-def save_screening(db: Db, user: Person, raw: Any, at: str | None = None) -> dict[str, Any]:
+def save_screening(db: Db, user: Person, raw: Answers | Mapping[str, Any],
+                   at: str | None = None) -> dict[str, Any]:
     """Validate, screen with the CLI's rules, store and commit; shared with the page. ``at``
     enters a paper screening at its own date (up to 90 days back)."""
     answers = parse_answers(raw)
@@ -72,12 +76,9 @@ def save_screening(db: Db, user: Person, raw: Any, at: str | None = None) -> dic
              responses={422: {"description": "a missing or invalid answer, named"}})
 def screen(
     user: Patient, db: Db,
-    answers: Annotated[dict[str, Any], Body(
+    answers: Annotated[Answers, Body(
         description="the answers file format of 'glutecoach screen --answers' (docs/coaching.md)",
-        examples=[{"red_flags": {f.code: False for f in RED_FLAGS},
-                   "start_back": [0, 0, 0, 0, 0, 0, 0, 0, "slightly"],
-                   "pain": {"back": 3, "knee": 2}, "age": 40, "sitting_hours_per_day": 6,
-                   "active_days_per_week": 2, "previous_injury": "none"}])],
+        examples=[example_answers()])],
 ) -> dict[str, Any]:
     """Screen for red flags and STarT Back risk (same rules as the CLI)."""
     return save_screening(db, user, answers)

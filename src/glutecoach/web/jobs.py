@@ -37,6 +37,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Result, or_, select, update
 
 from glutecoach.coaching.errors import ProgrammeBlocked
+from glutecoach.coaching.sets import read_analysis
 from glutecoach.errors import InputError
 from glutecoach.settings import Settings
 from glutecoach.store.analysed_sets import has_reps, log_analysed_set
@@ -120,7 +121,7 @@ def analyse_upload(job_id: int, upload: str, videos_dir: str, database_url: str,
                             stage(0.0, POSE_SHARE))
         result = analyze_sequence(seq)
         analysis: dict[str, Any] = json_safe(result.to_dict())
-        if has_reps(analysis):
+        if has_reps(result):
             report(POSE_SHARE)
             annotated = Path(videos_dir) / f"{uuid.uuid4().hex}.mp4"
             write_annotated_video(Path(upload), seq, result, annotated,
@@ -357,9 +358,10 @@ class JobRunner:
         job.result = analysis
         job.annotated_path = annotated
         person = s.get(Person, job.person_id)
-        if person is not None and has_reps(analysis):
+        result = read_analysis(analysis)
+        if person is not None and has_reps(result):
             row = log_analysed_set(
-                s, person, analysis,
+                s, person, result,
                 video_path=annotated if (annotated and job.keep_video) else None,
                 pain_before=job.pain_before, pain_after=job.pain_after,
             )
