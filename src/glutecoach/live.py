@@ -27,6 +27,7 @@ from glutecoach.pose.base import PoseEstimator, default_estimator
 from glutecoach.pose.skeleton import N_JOINTS
 from glutecoach.reps import RepCounter, RepWindow
 from glutecoach.result import AnalysisResult, Rep
+from glutecoach.thresholds import FILTER
 from glutecoach.types import PoseSequence, SourceInfo
 
 
@@ -58,7 +59,8 @@ class LiveCoach:
     width: int = 640
     height: int = 480
     _counter: RepCounter = field(default_factory=RepCounter)
-    _filter: OneEuroFilter = field(default_factory=lambda: OneEuroFilter(min_cutoff=1.5, beta=0.05))
+    _filter: OneEuroFilter = field(default_factory=lambda: OneEuroFilter(
+        min_cutoff=FILTER.live_min_cutoff_hz, beta=FILTER.live_beta))
     _raw_xy: list[npt.NDArray[np.float64]] = field(default_factory=list)
     _score: list[npt.NDArray[np.float64]] = field(default_factory=list)
     _world: list[npt.NDArray[np.float64]] = field(default_factory=list)
@@ -156,7 +158,7 @@ class LiveCoach:
         n = len(self._times)
         times = np.asarray(self._times)
         duration = float(times[-1] - times[0]) if n > 1 else 0.0
-        fps = (n - 1) / duration if duration > 0 else 15.0
+        fps = (n - 1) / duration if duration > 0 else FILTER.live_fallback_fps
         info = SourceInfo(path="live camera", kind="video", fps=round(fps, 2), frames=n,
                           duration_s=round(duration, 3), width=self.width, height=self.height)
         return PoseSequence(xy=np.asarray(self._raw_xy), score=np.asarray(self._score),
@@ -176,7 +178,7 @@ class LiveCoach:
             seq = PoseSequence(xy=np.zeros((0, N_JOINTS, 2)), score=np.zeros((0, N_JOINTS)),
                                times=np.zeros(0), frame_indices=np.zeros(0, dtype=np.int64),
                                coords="pixels",
-                               source=SourceInfo("live camera", "video", 15.0, 0, 0.0,
+                               source=SourceInfo("live camera", "video", FILTER.live_fallback_fps, 0, 0.0,
                                                  self.width, self.height))
             return analyze_sequence(seq)
         return analyze_sequence(self._sequence())

@@ -27,6 +27,15 @@ class FilterThresholds:
     # a floor its noise would be flagged; a deviation under 3 x 0.5% is left to the low-pass.
     hampel_window_s: float = 0.3
     hampel_min_sigma_body: float = 0.005
+    # The live coach cannot look ahead, so it smooths causally with a One Euro filter (peers.md): a low
+    # cut-off (1.5 Hz) while a joint is still removes jitter, and beta raises the cut-off with
+    # speed so a squat's descent is not lagged (heuristic; the live tests count the 5-rep clip
+    # with these values).
+    live_min_cutoff_hz: float = 1.5
+    live_beta: float = 0.05
+    # A live set's frame rate is measured from its timestamps; with fewer than two frames it is
+    # taken as 15 fps, a browser's usual pace for the pose model, until there is more to go by.
+    live_fallback_fps: float = 15.0
 
 
 @dataclass(frozen=True)
