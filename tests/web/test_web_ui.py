@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from analysis_docs import analysis_doc, fault
 from fastapi import FastAPI
@@ -203,15 +204,23 @@ def test_a_stored_result_that_is_not_the_contract_is_refused_with_a_reason(
 GENERIC = ("Cancel", "Cancel…", "Remove", "Delete")
 
 
-def test_buttons_say_what_they_cancel_or_remove(users: Users) -> None:
-    import html as html_module
-
+def _book_a_tuesday(users: Users) -> tuple[TestClient, TestClient, dict[str, Any]]:
+    """A clinician free every Tuesday 09:00-10:00 and a patient who books the first slot:
+    the clinician, the patient and the booking."""
     doc = users.clinician()
     pat = users.patient()
     doc.post("/api/availability/weekly", json={"weekday": 1, "start_time": "09:00",
                                                 "end_time": "10:00"})
     slot = pat.get("/api/slots", params={"clinician_id": doc.me["id"]}).json()[0]
-    pat.post("/api/appointments", json={"clinician_id": doc.me["id"], "start": slot["start"]})
+    booked = pat.post("/api/appointments", json={"clinician_id": doc.me["id"],
+                                                 "start": slot["start"]}).json()
+    return doc, pat, booked
+
+
+def test_buttons_say_what_they_cancel_or_remove(users: Users) -> None:
+    import html as html_module
+
+    doc, pat, _ = _book_a_tuesday(users)
     for client, path in ((pat, "/appointments"), (doc, "/clinic/calendar"),
                          (doc, "/clinic/availability")):
         page = client.get(path).text
@@ -226,13 +235,7 @@ def test_buttons_say_what_they_cancel_or_remove(users: Users) -> None:
 
 
 def test_cancelling_asks_first_and_says_what_was_cancelled(users: Users) -> None:
-    doc = users.clinician()
-    pat = users.patient()
-    doc.post("/api/availability/weekly", json={"weekday": 1, "start_time": "09:00",
-                                                "end_time": "10:00"})
-    slot = pat.get("/api/slots", params={"clinician_id": doc.me["id"]}).json()[0]
-    booked = pat.post("/api/appointments", json={"clinician_id": doc.me["id"],
-                                                 "start": slot["start"]}).json()
+    _, pat, booked = _book_a_tuesday(users)
     ask = pat.get(f"/appointments/{booked['id']}/cancel")
     assert ask.status_code == 200 and "Cancel this appointment?" in ask.text
     assert pat.get("/api/appointments").json()[0]["status"] == "booked"  # asking changes nothing
