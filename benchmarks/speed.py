@@ -18,7 +18,7 @@ and more kinds of footage (issue 10):
   decoding thread, which runs alongside the pose model; pose: time inside the pose model,
   backward tracking included; analysis after pose: kinematics, reps, checks, feedback, JSON),
   and how many frames the pose model saw;
-* per-frame latency (p50/p95/p99) of the live coach (stream.LiveCoach.push_image) at 640x480;
+* per-frame latency (p50/p95/p99) of the live coach (live.LiveCoach.push_image) at 640x480;
 * rep counts, rep frames and faults with the default (sampled) analysis against
   ``--every-frame`` on every video of ../shared/data, and on the keypoint files;
 * the wall time of a folder batch with 1 and 2 worker processes.
@@ -278,7 +278,7 @@ def section_speed(files: list[tuple[str, Path]], work: Path, results: dict[str, 
 
 
 def section_stream(live_video: Path, clip: Path) -> None:
-    print("\n== Live coach (stream.LiveCoach.push_image) per-frame latency at 640x480 ==")
+    print("\n== Live coach (live.LiveCoach.push_image) per-frame latency at 640x480 ==")
     import numpy as np
 
     from glutecoach.analysis import analyze_file

@@ -1,4 +1,4 @@
-"""The live coach (stream.LiveCoach) on a real clip, fed frame by frame as a webcam would."""
+"""The live coach (live.LiveCoach) on a real clip, fed frame by frame as a webcam would."""
 
 from __future__ import annotations
 

@@ -98,7 +98,7 @@ class RepThresholds:
     # with the thigh vertical, a thigh/shin ratio of 2.5 puts the shin 66 degrees from
     # vertical, which no standing or squatting leg reaches. Never a standing sample
     # (reps.RepCounter), and, per leg, when the two legs are combined
-    # (kinematics.angles.combine_legs): where one leg reads that and the other does
+    # (kinematics.signals.combine_legs): where one leg reads that and the other does
     # not, the flat one is a lunge's back leg or a pose error, and the other leg alone says
     # what the knees do. Measured: RepCount stu4_69, frames 66-67, the right knee placed at
     # its ankle's height at the bottom of a squat (right ratio 3.4 after smoothing, left 0.6):

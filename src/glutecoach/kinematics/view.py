@@ -111,7 +111,7 @@ def _face_hidden(score: Array) -> bool:
 def view_of_set(xy: Array, score: Array, world: Array | None, times: Array, combined: Array,
                 standing_ratio: float, reps_span: tuple[int, int] | None) -> View:
     """The view file analysis and the live coach both report: ``classify_view`` at the set's
-    standing moments. ``combined`` is the leg ratio per frame (kinematics.angles.combine_legs)
+    standing moments. ``combined`` is the leg ratio per frame (kinematics.signals.combine_legs)
     and ``standing_ratio`` its standing value (reps.RepCounter)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         rise = 1 - combined / standing_ratio
