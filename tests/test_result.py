@@ -21,9 +21,9 @@ PUBLISHED = ROOT / "docs" / "schema" / "analysis-1.schema.json"
 
 @pytest.fixture(scope="module")
 def real_docs() -> list[dict]:
-    """glutecoach.analysis/1 documents of real keypoint files (BlazePose pixels with faults,
+    """glutecoach.analysis/1 documents of real keypoint files (OpenPose pixels, J_05 with faults,
     and RepCount's frame-normalised keypoints, which are counted but not judged)."""
-    paths = [QOM / "J_01.npy", QOM / "J_07.npy", sorted(REPCOUNT.glob("*.npy"))[0]]
+    paths = [QOM / "J_01.npy", QOM / "J_05.npy", sorted(REPCOUNT.glob("*.npy"))[0]]
     return [json.loads(json.dumps(analyze_file(p).to_dict())) for p in paths]
 
 

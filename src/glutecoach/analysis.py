@@ -27,7 +27,6 @@ from glutecoach.pose.people import Band, cropped_factory, find_people
 from glutecoach.pose.sampling import estimate_video_poses
 from glutecoach.reps import RepCounter, RepWindow
 from glutecoach.result import AnalysisResult, Rep
-from glutecoach.thresholds import DEFAULT_FPS
 from glutecoach.types import PoseSequence
 
 Progress = Callable[[int, int], None]
@@ -35,20 +34,22 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class AnalysisOptions:
-    """fps: frame rate of keypoint input. every_frame: run the pose model on every video frame
+    """fps: frame rate of keypoint input (None: not known, DEFAULT_FPS is assumed and durations
+    are not judged; io.keypoints.load_keypoints). every_frame: run the pose model on every video frame
     instead of the adaptive sampling (pose/sampling.py). find_people: look for several people in
     view and follow the one exercising (pose/people.py). pose_threads: pose models at once on a
     long video (None: pose.sampling.pose_threads's default); speed only, never the result. Raises InputError for a frame rate
     outside ``FPS_RANGE``: every analysis (command line, web, batch) takes its options from
     here, so this is the one check."""
 
-    fps: float = DEFAULT_FPS
+    fps: float | None = None
     every_frame: bool = False
     find_people: bool = True
     pose_threads: int | None = None
 
     def __post_init__(self) -> None:
-        check_fps(self.fps)
+        if self.fps is not None:
+            check_fps(self.fps)
 
 
 def analyze_file(
@@ -168,6 +169,9 @@ def _analyze(seq: PoseSequence) -> AnalysisResult:
     if any(not r.reliable for r in reps):
         why = next(r.unreliable_reason for r in reps if not r.reliable)
         warnings.append(f"Some reps could not be judged: {why}.")
+    if seq.source.fps_assumed and reps:
+        warnings.append(f"The keypoints do not record their frame rate: {seq.source.fps:g} fps was assumed, "
+                        "so the tempo was not judged (give the rate with --fps).")
     if seq.coords == "frame_normalised":
         warnings.append("Keypoints are normalised frame by frame: reps are counted, angles are not judged.")
     return _result(seq, reps, view, warnings)

@@ -32,6 +32,9 @@ class SourceInfo:
     height: int | None = None
     codec: str | None = None
     rotation_deg: int = 0
+    # True when the input does not record its frame rate (keypoint files without --fps) and
+    # DEFAULT_FPS was assumed: counts still hold, but durations (tempo) are not known.
+    fps_assumed: bool = False
 
 
 @dataclass

@@ -48,12 +48,32 @@ def test_coco17_and_blazepose_layouts_count_the_same(tmp_path):
 def test_a_frame_rate_outside_the_range_is_refused_where_the_options_are_made(fps):
     with pytest.raises(InputError, match="--fps must be between 0.1 and 1000"):
         AnalysisOptions(fps=fps)
-    assert AnalysisOptions(fps=0.1).fps == 0.1 and AnalysisOptions().fps == DEFAULT_FPS
+    assert AnalysisOptions(fps=0.1).fps == 0.1 and AnalysisOptions().fps is None
 
 
 def test_fps_option_sets_times():
     seq = load_keypoints(QOM / "J_01.npy", fps=60)
-    assert seq.times[60] == pytest.approx(1.0)
+    assert seq.times[60] == pytest.approx(1.0) and not seq.source.fps_assumed
+
+
+def test_without_a_frame_rate_the_tempo_is_not_judged():
+    """Neither .npy nor OpenPose JSON records a frame rate. At the assumed 30 fps, QoM J_01's
+    "correct" reps go down in about 0.5 s, which would read as too fast; at a real 60 fps they
+    would take 0.25 s, at 15 fps 1 s: the duration is unknown, so the rep says so instead."""
+    guessed = analyze_file(QOM / "J_01.npy")
+    assert guessed.source.fps_assumed and guessed.source.fps == DEFAULT_FPS
+    assert guessed.rep_count == 5
+    for rep in guessed.reps:
+        assert "descent_too_fast" not in {f.code for f in rep.faults}
+        skipped = {n.code: n for n in rep.not_checked}
+        assert "frame rate" in skipped["descent_too_fast"].reason
+        assert "--fps" in skipped["descent_too_fast"].how_to_film
+    assert any("--fps" in w for w in guessed.warnings)
+    # Given the rate, the same reps are timed and the tempo is judged again (0.5 s descents at 30).
+    given = analyze_file(QOM / "J_01.npy", AnalysisOptions(fps=DEFAULT_FPS))
+    assert not given.source.fps_assumed and given.rep_count == 5
+    assert all("descent_too_fast" in {f.code for f in rep.faults} for rep in given.reps)
+    assert not any("--fps" in w for w in given.warnings)
 
 
 @pytest.mark.parametrize("shape, words", [((10, 33), "shape"), ((10, 20, 3), "J=20"),

@@ -40,7 +40,7 @@ def error_entry(path: str, message: str) -> dict[str, Any]:
     return {"error": message, "source": {"path": path}}
 
 
-def analyse_file_safely(path: str, fps: float, every_frame: bool,
+def analyse_file_safely(path: str, fps: float | None, every_frame: bool,
                         pose_threads: int | None = None) -> dict[str, Any]:
     """One file of a batch, in a worker process or a Ray task: a glutecoach.analysis/1 dict, or
     an error entry."""
@@ -75,7 +75,7 @@ class LocalExecutor(ProcessPoolExecutor):
             worker.terminate()
 
 
-def analyse_all(executor: Executor, paths: list[str], fps: float, every_frame: bool,
+def analyse_all(executor: Executor, paths: list[str], fps: float | None, every_frame: bool,
                 on_done: Callable[[str], None] | None = None,
                 pose_threads: int | None = None) -> list[dict[str, Any]]:
     """One result dict (or error entry) per path, in order, on ``executor``."""
@@ -94,7 +94,7 @@ def analyse_all(executor: Executor, paths: list[str], fps: float, every_frame: b
     return [results[p] for p in paths]
 
 
-def analyse_locally(paths: list[str], fps: float, every_frame: bool, workers: int,
+def analyse_locally(paths: list[str], fps: float | None, every_frame: bool, workers: int,
                     on_done: Callable[[str], None] | None = None,
                     pose_threads: int | None = None) -> list[dict[str, Any]]:
     """One result dict (or error entry) per path, in order, on ``workers`` local processes,

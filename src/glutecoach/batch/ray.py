@@ -76,7 +76,7 @@ class RayExecutor(Executor):
         self.shutdown(wait=False, cancel_futures=True)
 
 
-def analyse_on_ray(paths: list[str], fps: float, every_frame: bool, address: str,
+def analyse_on_ray(paths: list[str], fps: float | None, every_frame: bool, address: str,
                    on_done: Callable[[str], None] | None = None,
                    pose_threads: int | None = None) -> list[dict[str, Any]]:
     """One glutecoach.analysis/1 dict (or an ``{"error": ...}`` entry) per path, in order."""

@@ -25,7 +25,7 @@ class RepContext:
     posture at ``start`` and ``top``: the set-up before a first rep may still be moving feet.
     ``coords`` and ``view`` decide what may be measured at all. ``world`` (metres, the
     body's own frame) measures what a 2D picture distorts, such as how far one foot is ahead
-    of the other.
+    of the other. ``timing_known``: whether ``times`` are the recording's own.
     """
 
     xy: Array
@@ -39,6 +39,9 @@ class RepContext:
     top_before: int | None = None
     # (T, 33, 3) world landmarks in metres (pose.base.PoseEstimate.world), None without them.
     world: Array | None = None
+    # False when the input did not record its frame rate (types.SourceInfo.fps_assumed): the
+    # times are then at an assumed rate, and nothing is judged on a duration.
+    timing_known: bool = True
 
     @cached_property
     def frames(self) -> Array:

@@ -3,6 +3,7 @@ cue checks. File analysis and the live coach each judge a set's reps with one Re
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -72,7 +73,7 @@ class RepJudge:
                   bottom_s=float(t[ctx.bottom]), end_s=float(t[ctx.end]), reliable=True)
         self._judged += 1
         why = reliability(ctx, seq.score)
-        outcome = run_checks(ctx)
+        outcome = run_checks(replace(ctx, timing_known=not seq.source.fps_assumed))
         rep.metrics = outcome.metrics
         if why:
             rep.reliable, rep.unreliable_reason = False, why

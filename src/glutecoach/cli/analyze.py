@@ -49,7 +49,7 @@ def analyze(
     json_out: Annotated[str | None, typer.Option("--json", help="Write the glutecoach.analysis/1 JSON here ('-' for stdout; the table then goes to stderr).")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Per-frame landmarks and angles (single input).")] = None,
     video_out: Annotated[Path | None, typer.Option("--video", help="Annotated video (single video input): .mp4, .mov, .mkv or .avi (H.264) or .webm (VP9).")] = None,
-    fps: Annotated[float, typer.Option(help="Frame rate of keypoint input, 0.1-1000.")] = DEFAULT_FPS,
+    fps: Annotated[float | None, typer.Option(help=f"Frame rate of keypoint input, 0.1-1000 (keypoint files do not record it: without it {DEFAULT_FPS:g} is assumed and the tempo is not judged).", show_default=False)] = None,
     every_frame: Annotated[bool, typer.Option("--every-frame", help="Run the pose model on every frame (slower).")] = False,
     workers: Annotated[int, typer.Option(help="Parallel processes for a folder (0 = one per core).")] = 0,
     ray: Annotated[str | None, typer.Option("--ray", help="Run a folder on Ray: 'auto' (this machine's cluster, else a local one), 'local', or an address (HOST:6379, ray://HOST:10001).")] = None,

@@ -51,12 +51,19 @@ def check_fps(fps: float) -> None:
         raise InputError(f"--fps must be between {low:g} and {high:g} frames per second, got {fps:g}")
 
 
-def load_keypoints(path: Path, fps: float = DEFAULT_FPS) -> PoseSequence:
+def load_keypoints(path: Path, fps: float | None = None) -> PoseSequence:
     """Read a keypoint file or OpenPose folder; ``fps`` is the rate the frames were taken at
-    (checked once, where it is given: analysis.AnalysisOptions)."""
+    (checked once, where it is given: analysis.AnalysisOptions). Neither format records it:
+    without ``fps``, DEFAULT_FPS is assumed and the sequence says so (SourceInfo.fps_assumed),
+    so that nothing is judged on durations it cannot know."""
+    assumed = fps is None
+    rate = DEFAULT_FPS if fps is None else fps
     if path.is_dir() or path.suffix.lower() == ".json":
-        return _load_openpose_json(path, fps)
-    return _load_npy(path, fps)
+        seq = _load_openpose_json(path, rate)
+    else:
+        seq = _load_npy(path, rate)
+    seq.source.fps_assumed = assumed
+    return seq
 
 
 def _load_npy(path: Path, fps: float) -> PoseSequence:
