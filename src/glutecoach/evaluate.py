@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from glutecoach.analysis import AnalysisOptions, analyze_sequence, load_sequence
+from glutecoach.io.keypoints import is_keypoint_path
 from glutecoach.result import AnalysisResult
 from glutecoach.types import PoseSequence, SourceInfo
 
@@ -99,7 +100,9 @@ class PoseCache:
         return self.folder / f"{path.name}.{tag}.npz"
 
     def load(self, path: Path) -> PoseSequence:
-        key = self._key(path)
+        """Keypoint files are read as they are: no pose model to save, and the options (the
+        frame rate given or assumed) apply afresh."""
+        key = None if is_keypoint_path(path) else self._key(path)
         if key is not None and key.exists():
             return _read_sequence(key)
         seq = load_sequence(path, self.options)
