@@ -38,12 +38,16 @@ class Evaluation:
     faults_by_person: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     qom_reps_matched: tuple[int, int] = (0, 0)
     correct_reps_clean: tuple[int, int] = (0, 0)  # QoM "correct" reps flagged with none of its faults
+    # ... and with no cue at all: the dataset labels only its own faults, but a patient doing a
+    # rep a physiotherapist calls correct should hear no correction of any kind
+    correct_reps_no_cue: tuple[int, int] = (0, 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {"videos": self.videos, "by_source": self.by_source(), "sequences": self.sequences,
                 "faults": self.faults, "faults_by_person": self.faults_by_person,
                 "qom_reps_matched": list(self.qom_reps_matched),
-                "correct_reps_clean": list(self.correct_reps_clean), "totals": self.totals()}
+                "correct_reps_clean": list(self.correct_reps_clean),
+                "correct_reps_no_cue": list(self.correct_reps_no_cue), "totals": self.totals()}
 
     def by_source(self) -> dict[str, dict[str, list[int]]]:
         """Per source of the videos: squat clips within accept, near-misses at zero, and the
@@ -171,7 +175,7 @@ def _evaluate_qom(folder: Path, labels: Path, cache: PoseCache, ev: Evaluation,
     for row in _rows(labels):
         by_file.setdefault(row["file"], []).append(row)
     counts: dict[str, dict[str, dict[str, int]]] = {}  # person ("all", "J", "S") -> code -> tp/fp/fn
-    matched = total = clean = correct = 0
+    matched = total = clean = silent = correct = 0
     for name, rows in sorted(by_file.items()):
         tick(name)
         res = cache.analyze(folder / name)
@@ -185,6 +189,7 @@ def _evaluate_qom(folder: Path, labels: Path, cache: PoseCache, ev: Evaluation,
             if row["label"] == "correct":
                 correct += 1
                 clean += rep is not None and not found & set(QOM_FAULTS.values())
+                silent += rep is not None and not found
             for who in ("all", person):
                 for code in QOM_FAULTS.values():
                     c = counts.setdefault(who, {}).setdefault(code, {"tp": 0, "fp": 0, "fn": 0})
@@ -200,6 +205,7 @@ def _evaluate_qom(folder: Path, labels: Path, cache: PoseCache, ev: Evaluation,
             ev.faults_by_person[who] = scored
     ev.qom_reps_matched = (matched, total)
     ev.correct_reps_clean = (clean, correct)
+    ev.correct_reps_no_cue = (silent, correct)
 
 
 def _scores(c: dict[str, int]) -> dict[str, float]:

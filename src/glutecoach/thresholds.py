@@ -349,6 +349,11 @@ class FormThresholds:
     # Knee tracking: frontal plane projection angle at peak flexion; no validated cut-off, a
     # screen above about 12 degrees (women) / 9 (men) or a left-right difference above 8
     # (Munro et al. J Sport Rehabil 2012; Herrington Knee 2014). Sex unknown: 12 is used.
+    # In a two-legged squat these are applied to what a camera turned a few degrees cannot
+    # fake (checks.frontal._knees): the two knees' mean angle, and the knee gap below.
+    # At the bottom the knees are about a thigh length in front of the ankles, so a camera
+    # turned by 10 degrees shifts both sideways by about 0.17 thigh lengths, which reads as
+    # roughly +-10 degrees on the two knees, more than the 8-degree difference.
     fppa_max_deg: float = 12.0
     fppa_asymmetry_max_deg: float = 8.0
     # Knee separation / ankle separation at the bottom falling well below its value at the

@@ -73,3 +73,47 @@ def test_frame_normalised_keypoints_are_counted_not_judged():
     assert result.rep_count == 2
     assert all(not any(f.code == "chest_dropping" for f in r.faults) for r in result.reps)
     assert any(n.code == "chest_dropping" for n in result.reps[0].not_checked)
+
+
+def test_a_camera_a_little_to_one_side_is_not_called_knees_caving_in():
+    """QoM S_01 is filmed face on with the camera a little to one side: at every rep's bottom
+    the right knee reads 40-78 degrees "in" and the left as much "out", the pattern a turned
+    camera gives the knees' forward travel. Neither knee tracking nor the hips' sideways shift
+    is called on any rep; both say why they could not be judged."""
+    result = analyze_file(QOM / "S_01.npy")
+    assert result.view == "front" and result.rep_count >= 15
+    for rep in result.reps:
+        assert not {f.code for f in rep.faults} & {"knees_caving_in", "uneven_weight_shift"}
+        assert rep.metrics["fppa_left_deg"] * rep.metrics["fppa_right_deg"] < 0
+        knees = next(n for n in rep.not_checked if n.code == "knees_caving_in")
+        assert "camera" in knees.reason and "front" in knees.how_to_film
+
+
+def test_knees_drawn_together_at_the_bottom_are_called():
+    """The same real recording with both knees drawn towards each other as the hips go down
+    (to half their gap at the deepest point, as in a valgus collapse): the knee gap against the
+    feet, which a turned camera cannot fake, calls it on every rep."""
+    import numpy as np
+
+    from glutecoach.analysis import analyze_sequence
+    from glutecoach.io.keypoints import load_keypoints
+    from glutecoach.pose.skeleton import J
+
+    seq = load_keypoints(QOM / "S_01.npy")
+    hips = np.nanmean(seq.xy[:, [J["left_hip"], J["right_hip"]], 1], axis=1)
+    low, high = np.nanpercentile(hips, [2, 98])
+    down = np.clip((hips - low) / (high - low), 0, 1)[:, None]
+    knees = seq.xy[:, [J["left_knee"], J["right_knee"]], 0]
+    middle = knees.mean(axis=1, keepdims=True)
+    seq.xy[:, [J["left_knee"], J["right_knee"]], 0] = middle + (knees - middle) * (1 - 0.5 * down)
+    result = analyze_sequence(seq)
+    assert result.rep_count >= 15
+    for rep in result.reps:
+        called = "knees_caving_in" in {f.code for f in rep.faults}
+        # the knees' gap at the bottom against the rep's start, as drawn in here
+        drawn = (1 - 0.5 * down[rep.bottom_frame, 0]) / (1 - 0.5 * down[rep.start_frame, 0])
+        if drawn < 0.75:  # well past the 80% the rule allows: called
+            assert called, (rep.bottom_frame, drawn)
+        elif drawn > 0.85:  # the shallow "not low" reps: drawn in less than that, not called
+            assert not called, (rep.bottom_frame, drawn)
+    assert sum("knees_caving_in" in {f.code for f in r.faults} for r in result.reps) >= 15

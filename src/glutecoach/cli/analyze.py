@@ -246,6 +246,7 @@ def evaluate(
     for k, (a, b) in ev.totals().items():
         table.add_row(k.replace("_", " "), f"{a}/{b}")
     table.add_row("QoM correct reps with no fault", "{}/{}".format(*ev.correct_reps_clean))
+    table.add_row("QoM correct reps with no cue at all", "{}/{}".format(*ev.correct_reps_no_cue))
     out.print(table)
     st = Table(title="Videos per source")
     for col in ("source", "squat clips within accept", "near-misses at zero", "view right"):
