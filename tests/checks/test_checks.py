@@ -100,7 +100,7 @@ def test_knees_drawn_together_at_the_bottom_are_called():
     from glutecoach.pose.skeleton import J
 
     seq = load_keypoints(QOM / "S_01.npy")
-    hips = np.nanmean(seq.xy[:, [J["left_hip"], J["right_hip"]], 1], axis=1)
+    hips = seq.xy[:, [J["left_hip"], J["right_hip"]], 1].mean(axis=1)  # NaN where a hip is unseen
     low, high = np.nanpercentile(hips, [2, 98])
     down = np.clip((hips - low) / (high - low), 0, 1)[:, None]
     knees = seq.xy[:, [J["left_knee"], J["right_knee"]], 0]
