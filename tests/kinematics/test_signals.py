@@ -41,6 +41,17 @@ def test_a_flat_shin_is_the_cap_for_the_analysis_and_unknown_for_the_sampler():
     assert np.isnan(leg_ratio(foot_up, "left", "unknown")[0])
 
 
+def test_a_joint_known_only_in_height_gives_no_reading_not_a_flat_shin():
+    # The filter rejects each coordinate on its own (kinematics.filtering): at a recording's
+    # end a knee can keep its height and lose its x. The segment lengths that say whether the
+    # shin lies flat are then unknown, and a deep squat (shin 170 px tall) must not read as
+    # kneeling (the cap, which also reads as "standing up" to the rep counter).
+    squat_bottom = leg(520.0, (np.nan, 430.0), (530.0, 600.0))
+    assert np.isnan(leg_ratio(squat_bottom, "left", "cap")[0])
+    # The sampler's rule needs only heights, and reads the ratio.
+    assert leg_ratio(squat_bottom, "left", "unknown")[0] == pytest.approx(-90.0 / 170.0)
+
+
 def test_leg_scores_are_each_legs_weakest_joint_and_quality_the_better_leg():
     score = np.ones((2, N_JOINTS))
     score[0, J["left_knee"]] = 0.4

@@ -67,7 +67,12 @@ def leg_ratio(xy: Array, side: str, flat_shin: Literal["cap", "unknown"] = "cap"
     the posture for what it is. "unknown" (the frame sampler, pose.sampling): a shin with no
     downward extent at all says nothing about the knee bend and gives NaN, so the sampler falls
     back on the other leg. The sampler's answer decides which frames the pose model sees;
-    giving it the cap would change the landmarks of every video, so the two rules are kept."""
+    giving it the cap would change the landmarks of every video, so the two rules are kept.
+
+    For "cap", a leg with a joint whose height is known but not its x (the outlier filter
+    rejects each coordinate on its own, and cannot refill one at a recording's end or beside a
+    gap) gives NaN: without the segments' lengths a shin cannot be called flat, and reading
+    the cap there made a deep squat's last frame look like kneeling, or like standing up."""
     hip, knee, ankle = (joint(xy, f"{side}_{n}") for n in ("hip", "knee", "ankle"))
     thigh = knee[..., 1] - hip[..., 1]
     shin = ankle[..., 1] - knee[..., 1]
@@ -78,8 +83,11 @@ def leg_ratio(xy: Array, side: str, flat_shin: Literal["cap", "unknown"] = "cap"
                              np.where(shin > -np.inf, SIGNALS.ratio_max, np.nan))
         else:
             ratio = np.where(shin > 1e-6, thigh / shin, np.nan)
+        unseen = ~np.isfinite(thigh) | ~np.isfinite(shin)
+        if flat_shin == "cap":
+            unseen |= ~np.isfinite(scale)
     ratio = np.clip(ratio, SIGNALS.ratio_min, SIGNALS.ratio_max)
-    ratio[~np.isfinite(thigh) | ~np.isfinite(shin)] = np.nan
+    ratio[unseen] = np.nan
     return ratio
 
 
