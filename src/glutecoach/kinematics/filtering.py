@@ -112,7 +112,10 @@ def body_extent(xy: Array) -> float:
 
 
 def smooth_track(xy: Array, score: Array, fps: float) -> Array:
-    """The offline chain on every joint coordinate: mask, Hampel, fill, low-pass. (T, J, 2)."""
+    """The offline chain on every joint coordinate: mask, Hampel, fill, low-pass. (T, J, 2).
+    x and y are filtered apart, so one can be left unknown where the other is refilled; a joint
+    known in one coordinate only is then unknown in both, since every later stage (lengths,
+    angles, the flat-shin test) needs both."""
     clean = mask_low_confidence(xy, score)
     window = max(5, int(round(FILTER.hampel_window_s * fps)) | 1)
     min_sigma = FILTER.hampel_min_sigma_body * body_extent(clean)
@@ -126,6 +129,7 @@ def smooth_track(xy: Array, score: Array, fps: float) -> Array:
                 continue
             x = trim_gap_edges(hampel(x, window, min_sigma=min_sigma), max_gap)
             out[:, j, c] = lowpass(fill_gaps(x, max_gap), fps)
+    out[~np.isfinite(out).all(axis=-1)] = np.nan
     return out
 
 

@@ -69,10 +69,11 @@ def leg_ratio(xy: Array, side: str, flat_shin: Literal["cap", "unknown"] = "cap"
     back on the other leg. The sampler's answer decides which frames the pose model sees;
     giving it the cap would change the landmarks of every video, so the two rules are kept.
 
-    For "cap", a leg with a joint whose height is known but not its x (the outlier filter
-    rejects each coordinate on its own, and cannot refill one at a recording's end or beside a
-    gap) gives NaN: without the segments' lengths a shin cannot be called flat, and reading
-    the cap there made a deep squat's last frame look like kneeling, or like standing up."""
+    For "cap", a leg with a joint whose height is known but not its x gives NaN: without the
+    segments' lengths a shin cannot be called flat, and reading the cap there made a deep
+    squat's last frame look like kneeling, or like standing up. The offline filter no longer
+    leaves such joints (filtering.smooth_track); input that bypasses it (the live filter, a
+    keypoint file's own gaps) still can."""
     hip, knee, ankle = (joint(xy, f"{side}_{n}") for n in ("hip", "knee", "ankle"))
     thigh = knee[..., 1] - hip[..., 1]
     shin = ankle[..., 1] - knee[..., 1]
