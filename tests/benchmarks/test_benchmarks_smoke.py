@@ -97,3 +97,28 @@ def test_the_many_source_long_video_draws_on_at_least_eight_sources() -> None:
         source = {r["file"][:-4]: r["source"] for r in csv.DictReader(fh)}
     assert len({source[c] for c in clips}) >= 8
     assert all((VIDEOS / f"{c}.mp4").exists() for c in clips)
+
+
+def test_random_variants_are_drawn_as_often_as_asked_and_differ() -> None:
+    seq = _squats()
+    drawn: dict[str, list[PoseSequence]] = {}
+    for name, v in robustness.video_variants(seq, np.random.default_rng(0), draws=3):
+        drawn.setdefault(name, []).append(v)
+    assert {k: len(v) for k, v in drawn.items() if len(v) > 1} == {k: 3 for k in robustness.RANDOM}
+    first, second = drawn["jitter 1.0%"][:2]
+    assert not np.allclose(first.xy, second.xy)
+    assert len(drawn["as is"]) == len(drawn["mirrored"]) == 1
+
+
+def test_own_noise_measures_added_jitter_against_the_body() -> None:
+    from glutecoach.kinematics.filtering import body_extent
+
+    seq = _squats(reps=3)
+    clean, added = robustness.own_noise(seq)
+    assert clean < 0.003  # a drawn figure moves smoothly (its turns are sharper than a person's)
+    body = body_extent(seq.xy)
+    assert added == pytest.approx(0.01 * float(np.nanmax(seq.xy) - np.nanmin(seq.xy)) / body)
+    noisy = dataclasses.replace(seq, xy=seq.xy + np.random.default_rng(1).normal(0, 0.01 * body, seq.xy.shape))
+    measured, _ = robustness.own_noise(noisy)
+    # White noise of 1% of the body: the part above the 6 Hz cut-off is most of it.
+    assert 0.005 < measured < 0.011
