@@ -122,3 +122,15 @@ def test_own_noise_measures_added_jitter_against_the_body() -> None:
     measured, _ = robustness.own_noise(noisy)
     # White noise of 1% of the body: the part above the 6 Hz cut-off is most of it.
     assert 0.005 < measured < 0.011
+
+
+def test_late_start_opens_the_clip_just_before_its_first_rep() -> None:
+    seq = _squats(reps=3)
+    result = analyze_sequence(seq)
+    first = result.reps[0].start_s
+    late = robustness.late_start(seq, first)
+    assert late is not None and late.times[0] >= first - robustness.LATE_START_S
+    assert late.times[0] - (first - robustness.LATE_START_S) < 0.1  # cut as near the mark as frames allow
+    assert analyze_sequence(late).rep_count == result.rep_count
+    assert robustness.late_start(late, first) is None  # already opens that late
+    assert robustness.late_start(seq, None) is None  # no rep, nothing to cut to
