@@ -10,8 +10,9 @@ whether a count moves can depend on the draw.
 Videos: every clip of ../shared/data/videos goes through the pose model once (the landmarks are
 kept in benchmarks/.cache/poses, ignored by git, so later runs take seconds), and its landmark
 sequence is analysed in the same variants, plus two more: the clip looped end to end three
-times (the long set), and the clip opening only 0.4 s before its first rep starts (late_start). A loop's joins are not a real set: the recording jumps from the clip's last frame to its
-first, so a rep the clip ends in the middle of is completed by the jump, and the standing check
+times (the long set), and the clip opening only 0.4 s before its first rep starts
+(late_start). A loop's joins are not a real set: the recording jumps from the clip's last frame
+to its first, so a rep the clip ends in the middle of is completed by the jump, and the standing check
 before the clip's first rep sees the clip's end. The long-set check is therefore on the reps
 more than 1 s from every join (interior_reps): each pass must count the same as the clip alone,
 which a standing value that drifts out of reach would not. Printed per variant and per source
