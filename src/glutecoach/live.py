@@ -128,6 +128,7 @@ class LiveCoach:
 
     def _judge_window(self, window: RepWindow) -> tuple[dict[str, Any] | None, str | None]:
         """Gate and check the rep that just ended, on the causally smoothed landmarks."""
+        seq = self._sequence()  # the set so far: its confidences, 3D landmarks, and the rep's times
         xy = np.asarray(self._xy)
         times = np.asarray(self._times)
         ratios = np.asarray(self._ratios)
@@ -137,13 +138,13 @@ class LiveCoach:
             combined = np.asarray(self._combined)
             if self._first_start is None:
                 self._first_start = window.start
-            view = view_of_set(xy, np.asarray(self._score), np.asarray(self._world), times, combined,
-                               standing, (self._first_start, window.end))
+            view = view_of_set(xy, seq.score, seq.world, times, combined, standing,
+                               (self._first_start, window.end))
             ctx, why, _ = self._judge.gate(xy, times, combined, ratios, standing, window,
-                                           len(times) - 1, "pixels", view, np.asarray(self._world))
+                                           len(times) - 1, "pixels", view, seq.world)
             if why:
                 return None, why
-            rep = self._judge.judge(self._sequence(), ctx)
+            rep = self._judge.judge(seq, ctx)
         self.reps.append(rep)
         if rep.faults:
             self._cue = rep.faults[0].cue
@@ -155,15 +156,19 @@ class LiveCoach:
         return rep.to_dict(), None
 
     def _sequence(self) -> PoseSequence:
+        """Everything seen so far as a pose sequence (raw landmarks, times from the first
+        frame); an empty one before the first frame."""
         n = len(self._times)
-        times = np.asarray(self._times)
+        times = np.asarray(self._times, dtype=np.float64)
         duration = float(times[-1] - times[0]) if n > 1 else 0.0
         fps = (n - 1) / duration if duration > 0 else FILTER.live_fallback_fps
         info = SourceInfo(path="live camera", kind="video", fps=round(fps, 2), frames=n,
                           duration_s=round(duration, 3), width=self.width, height=self.height)
-        return PoseSequence(xy=np.asarray(self._raw_xy), score=np.asarray(self._score),
-                            times=times - times[0], frame_indices=np.arange(n), coords="pixels",
-                            source=info, world=np.asarray(self._world))
+        return PoseSequence(xy=np.asarray(self._raw_xy).reshape(n, N_JOINTS, 2),
+                            score=np.asarray(self._score).reshape(n, N_JOINTS),
+                            times=times - times[0] if n else times,
+                            frame_indices=np.arange(n, dtype=np.int64), coords="pixels",
+                            source=info, world=np.asarray(self._world).reshape(n, N_JOINTS, 3))
 
     def close(self) -> None:
         """Release the pose model (safe to call more than once)."""
@@ -174,11 +179,4 @@ class LiveCoach:
     def finish(self) -> AnalysisResult:
         """The whole set, judged by the offline analysis (the same as an uploaded video)."""
         self.close()
-        if not self._times:
-            seq = PoseSequence(xy=np.zeros((0, N_JOINTS, 2)), score=np.zeros((0, N_JOINTS)),
-                               times=np.zeros(0), frame_indices=np.zeros(0, dtype=np.int64),
-                               coords="pixels",
-                               source=SourceInfo("live camera", "video", FILTER.live_fallback_fps, 0, 0.0,
-                                                 self.width, self.height))
-            return analyze_sequence(seq)
         return analyze_sequence(self._sequence())

@@ -115,7 +115,7 @@ def iter_frames(
                 if rotation is None:
                     rotation = _frame_rotation(frame, container, stream)
                 t = float(frame.time) if frame.time is not None else index / float(
-                    stream.average_rate or 30
+                    stream.average_rate or DEFAULT_FPS
                 )
                 if want is not None and not want(index, t):
                     yield Frame(index, t, None)

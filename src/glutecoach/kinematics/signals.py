@@ -19,12 +19,11 @@ import numpy.typing as npt
 
 from glutecoach.kinematics.angles import joint, lean_from_vertical_2d, length, midpoint
 from glutecoach.kinematics.filtering import smooth_track
-from glutecoach.pose.skeleton import J
+from glutecoach.pose.skeleton import SIDES, J
 from glutecoach.thresholds import REPS, SIGNALS
 from glutecoach.types import PoseSequence
 
 Array = npt.NDArray[np.float64]
-SIDES = ("left", "right")
 LEG_JOINTS = {side: [J[f"{side}_{j}"] for j in ("hip", "knee", "ankle")] for side in SIDES}
 
 

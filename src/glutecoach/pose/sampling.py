@@ -44,9 +44,9 @@ import numpy as np
 import numpy.typing as npt
 
 from glutecoach.io.video import Frame, frame_timestamps, iter_frames
-from glutecoach.kinematics.signals import SIDES, leg_ratio, leg_scores
+from glutecoach.kinematics.signals import leg_ratio, leg_scores
 from glutecoach.pose.base import PoseEstimator
-from glutecoach.pose.skeleton import N_JOINTS
+from glutecoach.pose.skeleton import N_JOINTS, SIDES
 from glutecoach.thresholds import SAMPLING
 from glutecoach.types import PoseSequence, SourceInfo
 
@@ -266,12 +266,10 @@ def estimate_video_poses(
     if info.frames and n < 0.9 * info.frames:
         notes.append(f"The video stopped decoding after {n} of {info.frames} frames (truncated file?); "
                      "the frames that decoded were analysed.")
-    xy, score = _interpolate(np.asarray(sampled, dtype=np.int64),
-                             np.asarray(xy_list).reshape(-1, N_JOINTS, 2),
-                             np.asarray(score_list).reshape(-1, N_JOINTS), n)
-    world, _ = _interpolate(np.asarray(sampled, dtype=np.int64),
-                            np.asarray(world_list).reshape(-1, N_JOINTS, 3),
-                            np.asarray(score_list).reshape(-1, N_JOINTS), n)
+    at = np.asarray(sampled, dtype=np.int64)
+    scores = np.asarray(score_list).reshape(-1, N_JOINTS)
+    xy, score = _interpolate(at, np.asarray(xy_list).reshape(-1, N_JOINTS, 2), scores, n)
+    world, _ = _interpolate(at, np.asarray(world_list).reshape(-1, N_JOINTS, 3), scores, n)
     t = np.asarray(times, dtype=np.float64)
     t = t - t[0] if n else t
     duration = float(t[-1] + (t[-1] / max(n - 1, 1))) if n > 1 else info.duration_s
